@@ -69,17 +69,17 @@ struct SortKey {
 /// - NameAsc: (name_key ASC, id ASC); SortKey{text = name_key, id}.
 /// - UpdatedDesc: (updated_at DESC, id DESC); SortKey{number = µs, id}.
 struct AccountSearch {
-  std::vector<std::string> words;  ///< From search_words(); empty = no text filter.
-  std::string text_key;            ///< search_key() of the text.
+  std::vector<std::string> words;             ///< From search_words(); empty = no text filter.
+  std::string text_key;                       ///< search_key() of the text.
   std::optional<CustomerType> customer_type;  ///< Type filter.
   std::vector<std::string> tags_any;          ///< Any of these tags.
   std::vector<std::string> tags_all;          ///< All of these tags.
   std::optional<Timestamp> created_from;      ///< created_at >= this.
   std::optional<Timestamp> created_to;        ///< created_at < this.
   ArchivedFilter archived = ArchivedFilter::Exclude;  ///< Archive filter.
-  AccountSort sort = AccountSort::CreatedDesc;  ///< Never Default.
-  std::optional<SortKey> after;                 ///< Keyset position.
-  std::size_t limit = 51;                       ///< Rows to return at most.
+  AccountSort sort = AccountSort::CreatedDesc;        ///< Never Default.
+  std::optional<SortKey> after;                       ///< Keyset position.
+  std::size_t limit = 51;                             ///< Rows to return at most.
 };
 
 /// @brief Order of a contact search.
@@ -92,11 +92,11 @@ enum class ContactOrder {
 
 /// @brief A validated contact search, ready for SQL.
 struct ContactSearch {
-  std::vector<std::string> words;     ///< From search_words(); empty = no text filter.
-  std::string text_key;               ///< search_key() of the text.
-  std::optional<std::string> email;   ///< Normalised; compare lower(email) = lower(this).
-  std::optional<std::string> phone;   ///< E.164; compare phone = this.
-  std::optional<Id> account_id;       ///< Only this account.
+  std::vector<std::string> words;           ///< From search_words(); empty = no text filter.
+  std::string text_key;                     ///< search_key() of the text.
+  std::optional<std::string> email;         ///< Normalised; compare lower(email) = lower(this).
+  std::optional<std::string> phone;         ///< E.164; compare phone = this.
+  std::optional<Id> account_id;             ///< Only this account.
   ContactOrder order = ContactOrder::Name;  ///< Sort order.
   std::optional<SortKey> after;             ///< Keyset position.
   std::size_t limit = 51;                   ///< Rows to return at most.
@@ -104,17 +104,17 @@ struct ContactSearch {
 
 /// @brief Parameters of Connection::account_stats().
 struct StatsSpec {
-  int months = 12;         ///< Months of history.
-  int top_tags = 10;       ///< Tags to return.
-  Timestamp since{};       ///< First instant of the oldest month (UTC).
+  int months = 12;    ///< Months of history.
+  int top_tags = 10;  ///< Tags to return.
+  Timestamp since{};  ///< First instant of the oldest month (UTC).
 };
 
 /// @brief One versioned schema step, SQL text embedded at build time.
 struct Migration {
-  int version = 0;    ///< 1, 2, 3 … without gaps.
-  std::string name;   ///< e.g. `customer_management_schema`.
-  std::string up;     ///< SQL applying the step.
-  std::string down;   ///< SQL undoing it exactly.
+  int version = 0;   ///< 1, 2, 3 … without gaps.
+  std::string name;  ///< e.g. `customer_management_schema`.
+  std::string up;    ///< SQL applying the step.
+  std::string down;  ///< SQL undoing it exactly.
 };
 
 /// @brief One connection to the database, acting as one Actor. Used by one
@@ -144,8 +144,7 @@ class CUSTMGMT_API Connection {
   /// @brief Writes the editable fields when the row is visible and its
   /// version equals `expected_version`.
   /// @return the new row, or std::nullopt when no row matched.
-  virtual std::optional<Account> update_account(const Account& account,
-                                                const std::string& name_key,
+  virtual std::optional<Account> update_account(const Account& account, const std::string& name_key,
                                                 std::int64_t expected_version) = 0;
   /// @brief Sets or clears `archived_at` (now) of a visible account; a write.
   /// @return the new row, or std::nullopt when no row matched.
@@ -167,8 +166,7 @@ class CUSTMGMT_API Connection {
   /// @brief Writes the editable fields (including customer_account_id, which
   /// must also name a visible account) when visible and at
   /// `expected_version`.
-  virtual std::optional<Contact> update_contact(const Contact& contact,
-                                                const std::string& name_key,
+  virtual std::optional<Contact> update_contact(const Contact& contact, const std::string& name_key,
                                                 std::int64_t expected_version) = 0;
   /// @brief Deletes a visible contact; false when no row matched.
   virtual bool delete_contact(Id id) = 0;

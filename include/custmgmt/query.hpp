@@ -23,12 +23,12 @@ enum class ArchivedFilter {
 ///
 /// Every order ends with the account id as tie-breaker, so it is total.
 enum class AccountSort {
-  Default,       ///< Relevance when `text` is set, otherwise CreatedDesc.
-  Relevance,     ///< Ranked text match (requires `text`).
-  CreatedDesc,   ///< Newest first.
-  CreatedAsc,    ///< Oldest first.
-  NameAsc,       ///< By company name, case-insensitive (ASCII) byte order.
-  UpdatedDesc,   ///< Most recently changed first.
+  Default,      ///< Relevance when `text` is set, otherwise CreatedDesc.
+  Relevance,    ///< Ranked text match (requires `text`).
+  CreatedDesc,  ///< Newest first.
+  CreatedAsc,   ///< Oldest first.
+  NameAsc,      ///< By company name, case-insensitive (ASCII) byte order.
+  UpdatedDesc,  ///< Most recently changed first.
 };
 
 /// @brief Search over the acting user's accounts. All set filters must hold.
@@ -51,16 +51,16 @@ enum class AccountSort {
 /// were added or removed. A row whose sort key changes between pages may
 /// move across the cursor.
 struct AccountQuery {
-  std::optional<std::string> text;          ///< Words to match in company_name.
-  std::optional<CustomerType> customer_type;  ///< Only this type.
-  std::vector<std::string> tags_any;        ///< At least one of these tags.
-  std::vector<std::string> tags_all;        ///< All of these tags.
-  std::optional<Timestamp> created_from;    ///< created_at >= this.
-  std::optional<Timestamp> created_to;      ///< created_at < this.
+  std::optional<std::string> text;                    ///< Words to match in company_name.
+  std::optional<CustomerType> customer_type;          ///< Only this type.
+  std::vector<std::string> tags_any;                  ///< At least one of these tags.
+  std::vector<std::string> tags_all;                  ///< All of these tags.
+  std::optional<Timestamp> created_from;              ///< created_at >= this.
+  std::optional<Timestamp> created_to;                ///< created_at < this.
   ArchivedFilter archived = ArchivedFilter::Exclude;  ///< Archive handling.
-  AccountSort sort = AccountSort::Default;  ///< Sort order.
-  std::string cursor;                       ///< Opaque cursor from a previous page.
-  std::size_t limit = 50;                   ///< Page size, 1–1000.
+  AccountSort sort = AccountSort::Default;            ///< Sort order.
+  std::string cursor;                                 ///< Opaque cursor from a previous page.
+  std::size_t limit = 50;                             ///< Page size, 1–1000.
 };
 
 /// @brief Search over contacts of the acting user's accounts. At least one
@@ -95,9 +95,9 @@ struct StatsOptions {
 
 /// @brief Count of accounts created in one calendar month (UTC).
 struct MonthCount {
-  int year = 0;             ///< e.g. 2025.
-  int month = 0;            ///< 1–12.
-  std::int64_t count = 0;   ///< Accounts created in that month.
+  int year = 0;            ///< e.g. 2025.
+  int month = 0;           ///< 1–12.
+  std::int64_t count = 0;  ///< Accounts created in that month.
   /// @brief Field-wise equality.
   bool operator==(const MonthCount& o) const {
     return year == o.year && month == o.month && count == o.count;
@@ -106,8 +106,8 @@ struct MonthCount {
 
 /// @brief A tag and the number of active accounts carrying it.
 struct TagCount {
-  std::string tag;          ///< The tag.
-  std::int64_t count = 0;   ///< Active accounts with it.
+  std::string tag;         ///< The tag.
+  std::int64_t count = 0;  ///< Active accounts with it.
   /// @brief Field-wise equality.
   bool operator==(const TagCount& o) const { return tag == o.tag && count == o.count; }
 };
@@ -116,14 +116,14 @@ struct TagCount {
 /// for the service role). Archived accounts are counted only in
 /// `archived_accounts`; every other figure covers active accounts.
 struct AccountStats {
-  std::int64_t total_accounts = 0;        ///< Active accounts.
-  std::int64_t residential_accounts = 0;  ///< Active, Residential.
-  std::int64_t commercial_accounts = 0;   ///< Active, Commercial.
-  std::int64_t archived_accounts = 0;     ///< Archived accounts.
-  std::int64_t total_contacts = 0;        ///< Contacts of active accounts.
+  std::int64_t total_accounts = 0;                    ///< Active accounts.
+  std::int64_t residential_accounts = 0;              ///< Active, Residential.
+  std::int64_t commercial_accounts = 0;               ///< Active, Commercial.
+  std::int64_t archived_accounts = 0;                 ///< Archived accounts.
+  std::int64_t total_contacts = 0;                    ///< Contacts of active accounts.
   std::int64_t accounts_without_primary_contact = 0;  ///< Active, no primary.
-  std::vector<MonthCount> new_accounts_per_month;  ///< Oldest first, zero months included.
-  std::vector<TagCount> top_tags;  ///< Most used first, ties by tag.
+  std::vector<MonthCount> new_accounts_per_month;     ///< Oldest first, zero months included.
+  std::vector<TagCount> top_tags;                     ///< Most used first, ties by tag.
 };
 
 }  // namespace custmgmt

@@ -21,7 +21,9 @@ using Id = std::int64_t;
 using Timestamp = std::chrono::time_point<std::chrono::system_clock, std::chrono::microseconds>;
 
 /// @brief Microseconds since the Unix epoch of `t`.
-inline std::int64_t to_micros(Timestamp t) { return t.time_since_epoch().count(); }
+inline std::int64_t to_micros(Timestamp t) {
+  return t.time_since_epoch().count();
+}
 
 /// @brief Timestamp `micros` microseconds after the Unix epoch.
 inline Timestamp from_micros(std::int64_t micros) {

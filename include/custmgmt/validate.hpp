@@ -21,17 +21,17 @@ namespace custmgmt {
 
 /// @brief Maximum field sizes, in bytes of UTF-8, enforced on every write.
 namespace limits {
-constexpr std::size_t kCompanyName = 500;     ///< company_name
-constexpr std::size_t kContactName = 300;     ///< contact_name
-constexpr std::size_t kNotes = 65536;         ///< account_notes, contact_notes
-constexpr std::size_t kRole = 100;            ///< role
-constexpr std::size_t kTag = 64;              ///< one tag
-constexpr std::size_t kTagCount = 50;         ///< tags per account
-constexpr std::size_t kEmail = 254;           ///< whole address (RFC 5321)
-constexpr std::size_t kEmailLocal = 64;       ///< local part (RFC 5321)
-constexpr std::size_t kPhoneInput = 64;       ///< phone as typed
-constexpr std::size_t kAddressField = 200;    ///< each address field
-constexpr std::size_t kSearchText = 1000;     ///< search text
+constexpr std::size_t kCompanyName = 500;   ///< company_name
+constexpr std::size_t kContactName = 300;   ///< contact_name
+constexpr std::size_t kNotes = 65536;       ///< account_notes, contact_notes
+constexpr std::size_t kRole = 100;          ///< role
+constexpr std::size_t kTag = 64;            ///< one tag
+constexpr std::size_t kTagCount = 50;       ///< tags per account
+constexpr std::size_t kEmail = 254;         ///< whole address (RFC 5321)
+constexpr std::size_t kEmailLocal = 64;     ///< local part (RFC 5321)
+constexpr std::size_t kPhoneInput = 64;     ///< phone as typed
+constexpr std::size_t kAddressField = 200;  ///< each address field
+constexpr std::size_t kSearchText = 1000;   ///< search text
 }  // namespace limits
 
 /// @brief Checks an email address: RFC 5322 addr-spec without comments or
