@@ -182,6 +182,21 @@ Page<Account> AccountRepository::search(const AccountQuery& query) {
     detail::add_error(errors, "created_to", "query.range_invalid",
                       "created_to must be later than created_from");
   }
+  // Enums can arrive out of range through casts and bindings.
+  if (query.customer_type && *query.customer_type != CustomerType::Residential &&
+      *query.customer_type != CustomerType::Commercial) {
+    detail::add_error(errors, "customer_type", "customer_type.invalid",
+                      "customer_type must be Residential or Commercial");
+  }
+  if (static_cast<int>(query.archived) < static_cast<int>(ArchivedFilter::Exclude) ||
+      static_cast<int>(query.archived) > static_cast<int>(ArchivedFilter::Only)) {
+    detail::add_error(errors, "archived", "query.archived_invalid",
+                      "archived must be Exclude, Include or Only");
+  }
+  if (static_cast<int>(query.sort) < static_cast<int>(AccountSort::Default) ||
+      static_cast<int>(query.sort) > static_cast<int>(AccountSort::UpdatedDesc)) {
+    detail::add_error(errors, "sort", "query.sort_invalid", "unknown sort order");
+  }
   spec.archived = query.archived;
   spec.sort = query.sort;
   if (spec.sort == AccountSort::Default) {
