@@ -172,6 +172,13 @@ BOOST_AUTO_TEST_CASE(remove_deletes_the_account) {
   BOOST_TEST(search_all(a).empty());
 }
 
+BOOST_AUTO_TEST_CASE(ids_of_removed_accounts_are_never_reused) {
+  Account first = a.accounts().create(full_account());
+  a.accounts().remove(first.id);
+  Account second = a.accounts().create(full_account());
+  BOOST_TEST(second.id > first.id);
+}
+
 BOOST_AUTO_TEST_CASE(missing_account_is_not_found_for_every_operation) {
   Account ghost = full_account();
   ghost.id = 424242;

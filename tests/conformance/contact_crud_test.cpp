@@ -151,6 +151,12 @@ BOOST_AUTO_TEST_CASE(remove_deletes_the_contact) {
   CHECK_THROWS_CODE(a.contacts().remove(added.id), NotFound, "contact.not_found");
 }
 
+BOOST_AUTO_TEST_CASE(ids_of_removed_contacts_are_never_reused) {
+  Contact first = a.contacts().add(full_contact());
+  a.contacts().remove(first.id);
+  BOOST_TEST(a.contacts().add(full_contact()).id > first.id);
+}
+
 BOOST_AUTO_TEST_CASE(missing_contact_is_not_found_for_every_operation) {
   Contact ghost = full_contact();
   ghost.id = 515151;

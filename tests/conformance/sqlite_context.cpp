@@ -1,7 +1,11 @@
 // SQLite context of the conformance suite: every fresh store is a new database
 // file in a per-process temporary directory, so the sessions of a store are
-// real, separate connections. The directory is removed at exit.
+// real, separate connections. The directory is removed at exit (kept when
+// CUSTMGMT_KEEP_TEST_DB is set). It is made under $CUSTMGMT_TEST_DIR, else
+// /dev/shm when present (durability is not under test, and skipping fsync
+// makes the suite several times faster), else the system temporary directory.
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <map>
@@ -15,6 +19,17 @@
 namespace custmgmt::test {
 namespace {
 
+std::filesystem::path base_directory() {
+  if (const char* dir = std::getenv("CUSTMGMT_TEST_DIR"); dir != nullptr && *dir != '\0') {
+    return dir;
+  }
+  std::error_code ec;
+  if (std::filesystem::is_directory("/dev/shm", ec) && access("/dev/shm", W_OK) == 0) {
+    return "/dev/shm";
+  }
+  return std::filesystem::temp_directory_path();
+}
+
 class TempDatabases {
  public:
   ~TempDatabases() {
@@ -26,8 +41,7 @@ class TempDatabases {
   std::string next_path() {
     std::lock_guard<std::mutex> lock(mutex_);
     if (dir_.empty()) {
-      std::string pattern =
-          (std::filesystem::temp_directory_path() / "custmgmt-conformance-XXXXXX").string();
+      std::string pattern = (base_directory() / "custmgmt-conformance-XXXXXX").string();
       if (mkdtemp(pattern.data()) == nullptr) {
         throw std::runtime_error("cannot create a temporary directory for test databases");
       }

@@ -135,22 +135,22 @@ BOOST_AUTO_TEST_CASE(conflict_escaping_a_scope_rolls_back_earlier_work) {
 }
 
 BOOST_AUTO_TEST_CASE(nested_rollback_keeps_outer_work) {
-  Id outer_before = 0, inner = 0, outer_after = 0;
   {
     auto tx = a.transaction();
-    outer_before = create_account(a, "Outer Before").id;
+    create_account(a, "Outer Before");
     {
       auto nested = a.transaction();
-      inner = create_account(a, "Inner").id;
+      create_account(a, "Inner");
+      BOOST_TEST(count(a) == 2u);
     }
-    BOOST_TEST(!exists(a, inner));
-    BOOST_TEST(exists(a, outer_before));
-    outer_after = create_account(a, "Outer After").id;
+    BOOST_TEST(names(search_all(a)) == (std::vector<std::string>{"Outer Before"}),
+               boost::test_tools::per_element());
+    create_account(a, "Outer After");
     tx.commit();
   }
-  BOOST_TEST(exists(reader, outer_before));
-  BOOST_TEST(!exists(reader, inner));
-  BOOST_TEST(exists(reader, outer_after));
+  // Checked by name: an engine may hand the rolled-back id out again.
+  BOOST_TEST(names(search_all(reader)) == (std::vector<std::string>{"Outer After", "Outer Before"}),
+             boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(nested_exception_rolls_back_only_the_savepoint) {

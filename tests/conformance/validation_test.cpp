@@ -122,7 +122,7 @@ BOOST_AUTO_TEST_CASE(too_many_tags_are_rejected) {
   Account ok = make_account("Fifty Tags", CustomerType::Commercial, tags(limits::kTagCount));
   BOOST_TEST(a.accounts().create(ok).tags.size() == limits::kTagCount);
   Account bad = make_account("Many Tags", CustomerType::Commercial, tags(limits::kTagCount + 1));
-  CHECK_VALIDATION_ERRORS(a.accounts().create(bad), {"tags|tag.too_many"});
+  CHECK_VALIDATION_ERRORS(a.accounts().create(bad), {"tags|tags.too_many"});
 }
 
 BOOST_AUTO_TEST_CASE(too_long_tag_is_rejected_under_its_index) {
