@@ -176,6 +176,26 @@ BOOST_AUTO_TEST_CASE(tags_any_and_tags_all_filters) {
   BOOST_TEST(search_names(a, query).empty());
 }
 
+BOOST_AUTO_TEST_CASE(tags_are_matched_literally) {
+  create_account(a, "Vip", CustomerType::Commercial, {"vip"});
+  create_account(a, "Underscore", CustomerType::Commercial, {"v_p"});
+  create_account(a, "Percent", CustomerType::Commercial, {"50%"});
+  create_account(a, "Fifty", CustomerType::Commercial, {"500"});
+  AccountQuery query;
+  query.sort = AccountSort::NameAsc;
+  query.tags_any = {"v_p"};
+  BOOST_TEST(search_names(a, query) == (Names{"Underscore"}), boost::test_tools::per_element());
+  query.tags_any = {"50%"};
+  BOOST_TEST(search_names(a, query) == (Names{"Percent"}), boost::test_tools::per_element());
+  query.tags_any = {"%"};
+  BOOST_TEST(search_names(a, query).empty());
+  query.tags_any = {};
+  query.tags_all = {"v%"};
+  BOOST_TEST(search_names(a, query).empty());
+  query.tags_all = {"\\"};
+  BOOST_TEST(search_names(a, query).empty());
+}
+
 BOOST_AUTO_TEST_CASE(created_range_is_half_open) {
   std::vector<Account> rows = create_spaced(a, {"First", "Second", "Third"});
   Timestamp t1 = rows[0].created_at, t2 = rows[1].created_at, t3 = rows[2].created_at;
@@ -283,6 +303,14 @@ BOOST_AUTO_TEST_CASE(name_asc_ignores_ascii_case) {
   query.sort = AccountSort::NameAsc;
   std::vector<Account> rows = search_all(a, query);
   BOOST_TEST(names(rows) == (Names{"Alpha", "ALPHA ONE", "bravo", "Bravo", "charlie"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(name_asc_orders_non_ascii_by_bytes) {
+  create_spaced(a, {"Ärzte Zentrum", "zebra", "Apple", "Éclair"});
+  AccountQuery query;
+  query.sort = AccountSort::NameAsc;
+  BOOST_TEST(search_names(a, query) == (Names{"Apple", "zebra", "Ärzte Zentrum", "Éclair"}),
              boost::test_tools::per_element());
 }
 

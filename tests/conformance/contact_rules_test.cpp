@@ -159,6 +159,24 @@ BOOST_AUTO_TEST_CASE(updating_a_contact_keeping_its_own_email_is_fine) {
   BOOST_TEST(updated.role == "Boss");
 }
 
+BOOST_AUTO_TEST_CASE(email_uniqueness_ignores_case_of_non_ascii_letters) {
+  Contact first = a.contacts().add(make_contact(account.id, "Jürgen", "jürgen@example.com"));
+  CHECK_THROWS_CODE(a.contacts().add(make_contact(account.id, "JÜRGEN", "JÜRGEN@example.com")),
+                    Conflict, "contact.duplicate_email");
+  BOOST_TEST(ids(list_all(a, account.id)) == (std::vector<Id>{first.id}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(moving_a_contact_into_an_account_using_its_email_is_a_conflict) {
+  Account other = create_account(a, "Other Co");
+  a.contacts().add(make_contact(account.id, "Here", "same@example.com"));
+  Contact there = a.contacts().add(make_contact(other.id, "There", "SAME@example.com"));
+  Contact edit = there;
+  edit.customer_account_id = account.id;
+  CHECK_THROWS_CODE(a.contacts().update(edit), Conflict, "contact.duplicate_email");
+  BOOST_TEST(a.contacts().get(there.id) == there);
+}
+
 BOOST_AUTO_TEST_CASE(email_of_a_removed_contact_can_be_reused) {
   Contact one = a.contacts().add(make_contact(account.id, "One", "one@example.com"));
   a.contacts().remove(one.id);

@@ -82,6 +82,20 @@ BOOST_AUTO_TEST_CASE(email_is_matched_whole_and_case_insensitively) {
   BOOST_TEST(by_email(a, "doe@example.com").empty());
 }
 
+BOOST_AUTO_TEST_CASE(email_search_has_no_wildcards) {
+  Contact abc = a.contacts().add(make_contact(zenith.id, "Abc", "abc@example.com"));
+  BOOST_TEST(by_email(a, "a_c@example.com").empty());
+  BOOST_TEST(by_email(a, "a%c@example.com").empty());
+  BOOST_TEST(by_email(a, "abc@example.com") == (std::vector<Id>{abc.id}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(email_search_ignores_case_of_non_ascii_letters) {
+  Contact jurgen = a.contacts().add(make_contact(zenith.id, "Jürgen", "jürgen@example.com"));
+  BOOST_TEST(by_email(a, "JÜRGEN@EXAMPLE.COM") == (std::vector<Id>{jurgen.id}),
+             boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(phone_is_matched_in_any_format) {
   for (const char* typed :
        {"(415) 555-2671", "415-555-2671", "+14155552671", "4155552671", "+1 (415) 555 2671"}) {
