@@ -114,6 +114,18 @@ BOOST_AUTO_TEST_CASE(update_replaces_every_editable_field) {
   BOOST_TEST(a.contacts().get(added.id) == updated);
 }
 
+BOOST_AUTO_TEST_CASE(read_modify_write_of_other_fields_keeps_the_phone_as_typed) {
+  Contact added = a.contacts().add(full_contact());
+  Contact edit = a.contacts().get(added.id);
+  edit.role = "Head of Office";
+  Contact updated = a.contacts().update(edit);
+  BOOST_TEST(updated.role == "Head of Office");
+  BOOST_TEST(updated.phone == added.phone);
+  BOOST_TEST(updated.phone_extension == added.phone_extension);
+  BOOST_TEST(updated.phone_display == added.phone_display);
+  BOOST_TEST(updated.email == added.email);
+}
+
 BOOST_AUTO_TEST_CASE(clearing_email_and_phone_stores_nothing) {
   Contact added = a.contacts().add(full_contact());
   Contact edit = added;

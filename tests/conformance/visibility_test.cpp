@@ -1,5 +1,7 @@
 // The spec's row-level policies through the public API: owner A, another
 // user B and the service role, for every operation.
+#include <cctype>
+
 #include "conformance/fixtures.hpp"
 
 using namespace custmgmt;
@@ -241,6 +243,19 @@ BOOST_AUTO_TEST_CASE(last_writer_may_manage_contacts_of_the_account) {
   b.contacts().remove(other.id);
   BOOST_TEST(a.contacts().find(other.id) == std::nullopt);
   BOOST_TEST(a.contacts().get(added.id).is_primary_contact);
+}
+
+BOOST_AUTO_TEST_CASE(user_ids_are_compared_case_insensitively) {
+  std::string upper_a = kUserA;
+  for (char& c : upper_a) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  Session shouting = store.session(upper_a);
+  BOOST_TEST(shouting.accounts().get(mine.id) == mine);
+  Account input = make_account("Upper Case Co");
+  input.created_by = upper_a;
+  Account created = shouting.accounts().create(input);
+  BOOST_TEST(created.created_by == kUserA);
+  BOOST_TEST(created.updated_by == kUserA);
+  BOOST_TEST(a.accounts().get(created.id) == created);
 }
 
 BOOST_AUTO_TEST_CASE(sessions_report_their_actor) {
