@@ -1,0 +1,73 @@
+// Every SQL statement of the PostgreSQL backend, in one place. Each is a
+// named prepared statement; user text only ever reaches them as a bound
+// parameter. Visibility is not in these statements: PostgreSQL's row-level
+// security policies (migrations/postgres) apply it for the role the
+// transaction runs as.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace custmgmt::detail::postgres {
+
+enum class Stmt : std::size_t {
+  kActor,  // $1 role, $2 JWT claims JSON ('' for none)
+
+  kInsertAccount,
+  kInsertAccounts,  // $1 JSON array of rows (see insert_accounts)
+  kSelectAccount,
+  kUpdateAccount,
+  kSetArchived,
+  kDeleteAccount,
+  kSearchAccountsRelevance,
+  kSearchAccountsCreatedDesc,
+  kSearchAccountsCreatedAsc,
+  kSearchAccountsName,
+  kSearchAccountsUpdatedDesc,
+  kStatsAccounts,
+  kStatsMonths,
+  kStatsTopTags,
+
+  kInsertContact,
+  kSelectContact,
+  kUpdateContact,
+  kDeleteContact,
+  kLockPrimaryState,
+  kClearPrimary,
+  kMakePrimary,
+  kSearchContactsRelevance,
+  kSearchContactsName,
+  kSearchContactsPrimaryThenName,
+
+  kMigrationLock,
+  kMigrationsTableExists,
+  kCreateMigrationsTable,
+  kAppliedMigrations,
+  kRecordMigration,
+  kEraseMigration,
+  kDropMigrationsTable,
+
+  kServerInfo,
+
+  kCount
+};
+
+constexpr std::size_t kStmtCount = static_cast<std::size_t>(Stmt::kCount);
+
+// The prepared statement's name, e.g. "cm_insert_account".
+const char* statement_name(Stmt id);
+
+// Its SQL text.
+const std::string& statement_sql(Stmt id);
+
+// Parameter order of the account searches:
+// $1 words text[] (NULL: no text filter), $2 text_key, $3 customer_type,
+// $4 tags_any text[], $5 tags_all text[], $6 created_from µs, $7 created_to
+// µs, $8 archived (0 exclude, 1 include, 2 only), $9 after.number (NULL: no
+// keyset position), $10 after.text, $11 after.id, $12 limit.
+//
+// Parameter order of the contact searches:
+// $1 words, $2 text_key, $3 email, $4 phone, $5 account_id, $6 after.number
+// (NULL: none), $7 after.text, $8 after.id, $9 limit.
+
+}  // namespace custmgmt::detail::postgres
