@@ -41,9 +41,8 @@ namespace {
 // Follows next_cursor; a bounded loop so that a backend whose cursor never
 // ends fails the test instead of hanging it.
 template <typename Row, typename Fetch>
-std::vector<Row> walk_pages(Fetch fetch) {
+std::vector<Row> walk_pages(std::string cursor, Fetch fetch) {
   std::vector<Row> rows;
-  std::string cursor;
   for (int page = 0; page < 10000; ++page) {
     auto result = fetch(cursor);
     rows.insert(rows.end(), result.items.begin(), result.items.end());
@@ -58,21 +57,21 @@ std::vector<Row> walk_pages(Fetch fetch) {
 }  // namespace
 
 std::vector<Account> search_all(Session& session, AccountQuery query) {
-  return walk_pages<Account>([&](const std::string& cursor) {
+  return walk_pages<Account>(query.cursor, [&](const std::string& cursor) {
     query.cursor = cursor;
     return session.accounts().search(query);
   });
 }
 
 std::vector<Contact> search_all(Session& session, ContactQuery query) {
-  return walk_pages<Contact>([&](const std::string& cursor) {
+  return walk_pages<Contact>(query.cursor, [&](const std::string& cursor) {
     query.cursor = cursor;
     return session.contacts().search(query);
   });
 }
 
 std::vector<Contact> list_all(Session& session, Id account_id, std::size_t limit) {
-  return walk_pages<Contact>([&](const std::string& cursor) {
+  return walk_pages<Contact>({}, [&](const std::string& cursor) {
     return session.contacts().list(account_id, cursor, limit);
   });
 }
@@ -124,6 +123,12 @@ std::vector<std::string> validation_errors(const std::function<void()>& action) 
   } catch (const std::exception& e) {
     BOOST_ERROR("expected a ValidationError; got " << e.what());
   }
+  return out;
+}
+
+std::vector<std::string> codes_of(const std::vector<std::string>& field_codes) {
+  std::vector<std::string> out;
+  for (const auto& fc : field_codes) out.push_back(fc.substr(fc.find('|') + 1));
   return out;
 }
 

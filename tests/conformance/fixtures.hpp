@@ -47,7 +47,8 @@ Account create_account(Session& session, const std::string& name,
                        CustomerType type = CustomerType::Commercial,
                        std::vector<std::string> tags = {});
 
-// Every row of a search, following next_cursor until it is unset.
+// Every row of a search from its cursor on, following next_cursor until it
+// is unset.
 std::vector<Account> search_all(Session& session, AccountQuery query = {});
 std::vector<Contact> search_all(Session& session, ContactQuery query);
 std::vector<Contact> list_all(Session& session, Id account_id, std::size_t limit = 50);
@@ -66,6 +67,9 @@ std::vector<std::string> find_names(Session& session, const std::string& text);
 // sorted "field|code" strings. Records a test failure when it throws anything
 // else or nothing.
 std::vector<std::string> validation_errors(const std::function<void()>& action);
+
+// The codes of "field|code" strings, in the same order.
+std::vector<std::string> codes_of(const std::vector<std::string>& field_codes);
 
 // Runs `action` and checks that it throws exactly `E` (or a subclass) whose
 // code() is `code`. Use through CHECK_THROWS_CODE for the call-site location.
@@ -96,6 +100,16 @@ std::pair<int, int> current_utc_month();
   do {                                                                               \
     BOOST_TEST_CHECKPOINT(#expr);                                                    \
     ::custmgmt::test::check_throws_code<Type>([&] { (void)(expr); }, (code), #expr); \
+  } while (false)
+
+// Checks that `expr` throws a ValidationError whose error codes (fields not
+// compared, for errors whose field the contract leaves open) equal `...`.
+#define CHECK_VALIDATION_CODES(expr, ...)                                                          \
+  do {                                                                                             \
+    std::vector<std::string> expected_codes_ = __VA_ARGS__;                                        \
+    BOOST_TEST(::custmgmt::test::codes_of(                                                         \
+                   ::custmgmt::test::validation_errors([&] { (void)(expr); })) == expected_codes_, \
+               boost::test_tools::per_element());                                                  \
   } while (false)
 
 // Checks that `expr` throws a ValidationError whose errors, as sorted
