@@ -356,6 +356,17 @@ BOOST_AUTO_TEST_CASE(invalid_cursor_is_rejected) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(search_text_has_a_length_limit) {
+  create_account(a, "Acme");
+  AccountQuery query;
+  query.text = std::string(limits::kSearchText + 1, 'a');
+  CHECK_VALIDATION_ERRORS(a.accounts().search(query), {"text|text.too_long"});
+  query.text = std::string(limits::kSearchText, 'a');
+  BOOST_TEST(a.accounts().search(query).items.empty());
+  query.text = "acme " + std::string(limits::kSearchText - 5, ' ');
+  BOOST_TEST(a.accounts().search(query).items.size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(limit_must_be_between_1_and_1000) {
   for (int i = 0; i < 3; ++i) create_account(a, "Acme " + std::to_string(i));
   AccountQuery query;

@@ -207,6 +207,35 @@ BOOST_AUTO_TEST_CASE(uncommitted_update_is_invisible_to_other_sessions) {
   BOOST_TEST(reader.accounts().get(created.id) == updated);
 }
 
+BOOST_AUTO_TEST_CASE(write_blocked_by_another_transaction_fails_busy_after_the_timeout) {
+  Store quick = open_fresh_store([] {
+    StoreOptions options;
+    options.busy_timeout = std::chrono::milliseconds(200);
+    return options;
+  }());
+  Session first = quick.session(kUserA);
+  Session second = quick.session(kUserA);
+  Account created = create_account(first, "Locked Co");
+
+  auto tx = first.transaction();
+  Account edit = created;
+  edit.account_notes = "first";
+  Account stored = first.accounts().update(edit);
+  Account theirs = created;
+  theirs.account_notes = "second";
+  try {
+    second.accounts().update(theirs);
+    BOOST_ERROR("the second writer was not blocked");
+  } catch (const BackendError& e) {
+    BOOST_TEST(e.code() == "backend.busy");
+    BOOST_TEST(!e.backend_code().empty());
+  }
+  tx.commit();
+  // The blocked session is usable again and sees the committed state.
+  BOOST_TEST(second.accounts().get(created.id) == stored);
+  CHECK_THROWS_CODE(second.accounts().update(theirs), Conflict, "conflict.stale_version");
+}
+
 BOOST_AUTO_TEST_CASE(misuse_of_a_transaction_is_a_logic_error) {
   auto tx = a.transaction();
   auto nested = a.transaction();

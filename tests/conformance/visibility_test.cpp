@@ -214,6 +214,10 @@ BOOST_AUTO_TEST_CASE(last_writer_can_read_and_update_but_not_delete) {
   BOOST_TEST(ids(search_all(b, by_name)) == (std::vector<Id>{mine.id, theirs.id}),
              boost::test_tools::per_element());
   BOOST_TEST(b.accounts().stats().total_accounts == 2);
+  ContactQuery by_email;
+  by_email.email = "primary@alpha.example";
+  BOOST_TEST(ids(search_all(b, by_email)) == (std::vector<Id>{primary.id}),
+             boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(visibility_follows_the_last_writer) {
