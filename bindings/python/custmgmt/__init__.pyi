@@ -10,15 +10,14 @@ __version__: str
 
 _T = TypeVar("_T")
 
-CustomerType = Literal["Residential", "Commercial"]
 # Matched case-insensitively; "CreatedDesc" and "created-desc" work too.
-ArchivedFilter = Literal["exclude", "include", "only"]
-AccountSort = Literal[
+_ArchivedFilter = Literal["exclude", "include", "only"]
+_AccountSort = Literal[
     "default", "relevance", "created_desc", "created_asc", "name_asc", "updated_desc"
 ]
 # Keys street, city, state, zip, country; values str (None on input means absent).
-AddressDict = dict[str, str]
-AddressInput = Mapping[str, str | None] | None
+_AddressDict = dict[str, str]
+_AddressInput = Mapping[str, str | None] | None
 
 # ---- errors
 
@@ -74,8 +73,8 @@ class Account:
         id: int = 0,
         company_name: str = "",
         customer_type: str = "Commercial",
-        billing_address: AddressInput = None,
-        service_address: AddressInput = None,
+        billing_address: _AddressInput = None,
+        service_address: _AddressInput = None,
         account_notes: str | None = None,
         tags: Iterable[str] = ...,
         created_at: datetime.datetime | None = None,
@@ -86,13 +85,13 @@ class Account:
         version: int = 0,
     ) -> None: ...
     @property
-    def billing_address(self) -> AddressDict: ...
+    def billing_address(self) -> _AddressDict: ...
     @billing_address.setter
-    def billing_address(self, value: AddressInput) -> None: ...
+    def billing_address(self, value: _AddressInput) -> None: ...
     @property
-    def service_address(self) -> AddressDict: ...
+    def service_address(self) -> _AddressDict: ...
     @service_address.setter
-    def service_address(self, value: AddressInput) -> None: ...
+    def service_address(self, value: _AddressInput) -> None: ...
     @property
     def tags(self) -> builtins.list[str]: ...
     @tags.setter
@@ -254,8 +253,8 @@ class Accounts:
         *,
         company_name: str = ...,
         customer_type: str = ...,
-        billing_address: AddressInput = ...,
-        service_address: AddressInput = ...,
+        billing_address: _AddressInput = ...,
+        service_address: _AddressInput = ...,
         account_notes: str | None = ...,
         tags: Iterable[str] | None = ...,
         created_by: str | None = ...,
@@ -269,8 +268,8 @@ class Accounts:
         *,
         company_name: str = ...,
         customer_type: str = ...,
-        billing_address: AddressInput = ...,
-        service_address: AddressInput = ...,
+        billing_address: _AddressInput = ...,
+        service_address: _AddressInput = ...,
         account_notes: str | None = ...,
         tags: Iterable[str] | None = ...,
         version: int = ...,
@@ -287,8 +286,8 @@ class Accounts:
         tags_all: Iterable[str] = (),
         created_after: datetime.datetime | None = None,
         created_before: datetime.datetime | None = None,
-        archived: ArchivedFilter | str = "exclude",
-        sort: AccountSort | str = "default",
+        archived: _ArchivedFilter | str = "exclude",
+        sort: _AccountSort | str = "default",
         cursor: str | None = None,
         page_size: int = 50,
     ) -> AccountPage: ...
@@ -301,8 +300,8 @@ class Accounts:
         tags_all: Iterable[str] = (),
         created_after: datetime.datetime | None = None,
         created_before: datetime.datetime | None = None,
-        archived: ArchivedFilter | str = "exclude",
-        sort: AccountSort | str = "default",
+        archived: _ArchivedFilter | str = "exclude",
+        sort: _AccountSort | str = "default",
         page_size: int = 50,
     ) -> PageIterator[Account]: ...
     def stats(self, *, months: int = 12, top_tags: int = 10) -> AccountStats: ...
@@ -413,11 +412,11 @@ def validate_email(email: str) -> builtins.list[FieldError]: ...
 def normalize_email(email: str) -> str: ...
 def validate_phone(phone: str, region: str = "US") -> builtins.list[FieldError]: ...
 def normalize_phone(phone: str, region: str = "US") -> PhoneNumber: ...
-def validate_address(address: AddressInput) -> builtins.list[FieldError]: ...
-def normalize_address(address: AddressInput) -> AddressDict: ...
+def validate_address(address: _AddressInput) -> builtins.list[FieldError]: ...
+def normalize_address(address: _AddressInput) -> _AddressDict: ...
 def validate_address_json(json: str) -> builtins.list[FieldError]: ...
-def parse_address(json: str) -> AddressDict: ...
-def address_to_json(address: AddressInput) -> str: ...
+def parse_address(json: str) -> _AddressDict: ...
+def address_to_json(address: _AddressInput) -> str: ...
 def country_alpha2(code_or_name: str) -> str | None: ...
 def is_uuid(text: str) -> bool: ...
 def format_timestamp(when: datetime.datetime) -> str: ...
