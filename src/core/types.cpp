@@ -94,7 +94,7 @@ std::string format_timestamp(Timestamp t) {
 
 std::optional<Timestamp> parse_timestamp(std::string_view s) {
   std::size_t pos = 0;
-  int y, mo, d, h, mi, se;
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
   if (!read_digits(s, pos, 4, y) || pos >= s.size() || s[pos++] != '-' ||
       !read_digits(s, pos, 2, mo) || pos >= s.size() || s[pos++] != '-' ||
       !read_digits(s, pos, 2, d) || pos >= s.size() ||
@@ -128,7 +128,7 @@ std::optional<Timestamp> parse_timestamp(std::string_view s) {
   } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
     const int sign = s[pos] == '-' ? -1 : 1;
     ++pos;
-    int oh, om;
+    int oh = 0, om = 0;
     if (!read_digits(s, pos, 2, oh) || pos >= s.size() || s[pos++] != ':' ||
         !read_digits(s, pos, 2, om) || oh > 23 || om > 59) {
       return std::nullopt;
