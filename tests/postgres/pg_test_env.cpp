@@ -50,14 +50,30 @@ std::string admin_exec(const std::string& db, const std::string& sql) {
 }
 
 namespace {
-std::string slot_name(int slot) {
+std::string slot_name(std::size_t slot) {
   return "cm_test_" + std::to_string(::getpid()) + "_" + std::to_string(slot);
 }
 }  // namespace
 
+// A superuser connection kept open to the slot's database: connections are
+// the slow part of a reset (a new backend process each).
+struct DatabasePool::Slot {
+  explicit Slot(const std::string& name)
+      : name(name),
+        admin(with_database(required_env("CUSTMGMT_TEST_PG_ADMIN_URI"), name)),
+        quiet(admin) {}
+  std::string name;
+  pqxx::connection admin;
+  pqxx::quiet_errorhandler quiet;
+};
+
+DatabasePool::DatabasePool() = default;
+
 DatabasePool::~DatabasePool() {
   if (std::getenv("CUSTMGMT_KEEP_TEST_DB") != nullptr) return;
-  for (int slot = 0; slot < created_; ++slot) {
+  const std::size_t count = slots_.size();
+  slots_.clear();
+  for (std::size_t slot = 0; slot < count; ++slot) {
     try {
       admin_exec("postgres", "DROP DATABASE IF EXISTS " + slot_name(slot) + " WITH (FORCE)");
     } catch (...) {
@@ -67,27 +83,33 @@ DatabasePool::~DatabasePool() {
 }
 
 std::string DatabasePool::fresh_database() {
-  const int slot = next_;
+  const std::size_t slot = static_cast<std::size_t>(next_);
   next_ = (next_ + 1) % kSlots;
-  const std::string name = slot_name(slot);
-  if (slot >= created_) {
+  bool migrated = false;
+  if (slot >= slots_.size()) {
+    const std::string name = slot_name(slot);
     admin_exec("postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     admin_exec("postgres", "CREATE DATABASE " + name + " OWNER service_role");
-    created_ = slot + 1;
+    slots_.push_back(std::make_unique<Slot>(name));
   } else {
-    admin_exec(name,
-               "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-               "WHERE datname = current_database() AND pid <> pg_backend_pid()");
-    // A test may have migrated down; then there is nothing to empty and the
-    // Store::open below migrates up again.
-    admin_exec(name,
-               "DO $$ BEGIN IF to_regclass('customer_accounts') IS NOT NULL THEN "
-               "TRUNCATE customer_contacts, customer_accounts RESTART IDENTITY CASCADE; END IF; "
-               "IF to_regclass('auth.users') IS NOT NULL THEN TRUNCATE auth.users CASCADE; "
-               "END IF; END $$");
+    // Ends connections a previous test left (none, normally), then empties
+    // the tables. A test may have migrated down: then there is nothing to
+    // empty and the database is migrated again below.
+    pqxx::nontransaction tx(slots_[slot]->admin);
+    const auto r = tx.exec(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid(); "
+        "DO $$ BEGIN IF to_regclass('customer_accounts') IS NOT NULL THEN "
+        "TRUNCATE customer_contacts, customer_accounts RESTART IDENTITY CASCADE; END IF; "
+        "IF to_regclass('auth.users') IS NOT NULL THEN TRUNCATE auth.users CASCADE; "
+        "END IF; END $$; "
+        "SELECT to_regclass('customer_accounts') IS NOT NULL "
+        "AND to_regclass('schema_migrations') IS NOT NULL");
+    migrated = r.at(0)[0].as<bool>();
   }
+  const std::string& name = slots_[slot]->name;
   // Migrates through the library, as the application role (service_role).
-  Store::open(with_database(required_env("CUSTMGMT_TEST_PG_URI"), name));
+  if (!migrated) Store::open(with_database(required_env("CUSTMGMT_TEST_PG_URI"), name));
   return name;
 }
 

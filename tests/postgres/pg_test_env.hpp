@@ -15,8 +15,14 @@
 // PostgreSQL test fails with a message saying so: nothing is skipped.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
+
+namespace pqxx {
+class connection_base;
+}
 
 namespace custmgmt::test::pg {
 
@@ -32,6 +38,7 @@ std::string with_database(const std::string& uri, const std::string& db);
 // create objects), created on first use and dropped at exit.
 class DatabasePool {
  public:
+  DatabasePool();
   ~DatabasePool();
   // The name of a database that is empty and migrated to the latest schema.
   // Databases are reused round-robin among `kSlots`, so that many stores
@@ -42,8 +49,9 @@ class DatabasePool {
   static constexpr int kSlots = 4;
 
  private:
+  struct Slot;
   int next_ = 0;
-  int created_ = 0;
+  std::vector<std::unique_ptr<Slot>> slots_;  // created so far
 };
 
 DatabasePool& pool();
