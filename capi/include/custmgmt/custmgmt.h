@@ -1,0 +1,431 @@
+/* custmgmt.h -- the C interface of custmgmt, an embeddable store of customer
+ * accounts and contacts. It wraps the C++ API of include/custmgmt/ one to
+ * one; the C++ documentation of each operation applies here too.
+ *
+ * Rules that hold for every function of this header:
+ *
+ * - Names. Every symbol starts with `cm_` (macros with `CM_`). Objects are
+ *   reached through typed opaque handles: cm_store, cm_session, cm_txn,
+ *   cm_page. The header is plain C11 and also compiles as C++.
+ *
+ * - Status. Every function that can fail returns a cm_status: CM_OK (0) or a
+ *   negative CM_ERR_* value. The exceptions, which cannot fail, are the
+ *   `*_free` functions, cm_version(), cm_status_name(), the
+ *   cm_last_error_*() readers and cm_last_error_clear(). No C++ exception ever leaves the library.
+ *
+ * - Errors are per thread. A failing call records its error for the calling
+ *   thread: read it with cm_last_error_status(), cm_last_error_code() (a
+ *   stable machine-readable code such as "account.not_found" or
+ *   "validation.failed"), cm_last_error_message() (English text),
+ *   cm_last_error_backend_code() (SQLSTATE / SQLite code for CM_ERR_BACKEND)
+ *   and, for CM_ERR_VALIDATION, the field errors with
+ *   cm_last_error_field_count() / cm_last_error_field() or all of it as JSON
+ *   with cm_last_error_json(). Every status-returning call except
+ *   cm_last_error_field() and cm_last_error_json() first clears the record,
+ *   so after CM_OK there is no last error. Strings from cm_last_error_*() are
+ *   owned by the library and valid until the next call of this library on
+ *   the same thread, other than a cm_last_error_*() reader.
+ *
+ * - Parameters. Output parameters come first and are named `out*`. They must
+ *   not be NULL unless documented as optional; on failure `*out` is set to
+ *   NULL (or 0). A NULL handle or a NULL required string gives
+ *   CM_ERR_INVALID_ARGUMENT (code "argument.null"). Input strings are
+ *   NUL-terminated UTF-8; the library never keeps a pointer to them after
+ *   the call returns.
+ *
+ * - Ownership. What comes back through a `char**` or a handle `**` belongs
+ *   to the caller, who releases it with the matching function: strings with
+ *   cm_string_free(), handles with cm_store_free(), cm_session_free(),
+ *   cm_txn_free(), cm_page_free(). Never mix allocators (do not call free()
+ *   on them). Every `*_free(NULL)` does nothing. What comes back through a
+ *   `const char**` is borrowed from the handle it was read from and lives as
+ *   long as that handle.
+ *
+ * - Records are JSON text (UTF-8), in the record schema of custmgmt/json.hpp
+ *   (the same as export): keys are the spec's column names, absent optional
+ *   values are null, timestamps are RFC 3339 strings in UTC, addresses are
+ *   objects with street/city/state/zip/country ({} when empty). JSON input is
+ *   parsed strictly: at most 16 MiB ("json.too_large"), valid UTF-8
+ *   ("json.invalid_utf8"), valid JSON ("json.invalid"), an object
+ *   ("json.not_object"), no unknown keys ("json.unknown_key"), values of the
+ *   right type ("json.type_mismatch"); each of these is CM_ERR_VALIDATION
+ *   with field errors, all problems of a document at once. The contents of
+ *   the fields are then validated by the store (CM_ERR_VALIDATION again,
+ *   e.g. "email.invalid" on field "email").
+ *
+ * - Threads. cm_store is thread-safe: sessions may be opened from any
+ *   thread. A cm_session, its cm_txn handles and the results read from them
+ *   must be used by one thread at a time (use one session per thread; each
+ *   holds its own connection). cm_page and strings are plain data.
+ *
+ * - Lifetimes. A session keeps its store's database open, so a store may be
+ *   freed before its sessions. Transactions nest (savepoints) and must be
+ *   committed or rolled back innermost first (CM_ERR_STATE otherwise).
+ *   cm_txn_free() rolls back a transaction that is still active, together
+ *   with any transaction opened inside it after it; cm_session_free() rolls
+ *   back every open transaction of the session (their handles must still be
+ *   freed, and then do nothing else).
+ *
+ * - Rights follow the spec's row-level policies: a user session sees and
+ *   changes the accounts it created or last updated (and their contacts);
+ *   a record the user may not see is CM_ERR_NOT_FOUND, never
+ *   CM_ERR_PERMISSION. The service session sees everything.
+ */
+#ifndef CUSTMGMT_CUSTMGMT_H_
+#define CUSTMGMT_CUSTMGMT_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(CUSTMGMT_C_STATIC)
+#define CM_API
+#elif defined(_WIN32)
+#if defined(CUSTMGMT_C_BUILDING)
+#define CM_API __declspec(dllexport)
+#else
+#define CM_API __declspec(dllimport)
+#endif
+#elif defined(__GNUC__)
+#define CM_API __attribute__((visibility("default")))
+#else
+#define CM_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------ versions */
+
+/** Version of this header (semantic versioning). */
+#define CM_VERSION_MAJOR 0
+#define CM_VERSION_MINOR 1
+#define CM_VERSION_PATCH 0
+#define CM_VERSION_STRING "0.1.0"
+
+/** The version of the library actually linked, e.g. "0.1.0" (static text). */
+CM_API const char* cm_version(void);
+
+/* ------------------------------------------------------------ status */
+
+/** Result of every fallible call. */
+typedef enum cm_status {
+  CM_OK = 0,                    /**< Success. */
+  CM_ERR_VALIDATION = -1,       /**< Input rejected; see the field errors. */
+  CM_ERR_NOT_FOUND = -2,        /**< No such record, or not visible to the user. */
+  CM_ERR_CONFLICT = -3,         /**< Stale version, second primary, duplicate email. */
+  CM_ERR_PERMISSION = -4,       /**< Visible but not allowed (e.g. delete). */
+  CM_ERR_BACKEND = -5,          /**< Database failure: I/O, busy, connection... */
+  CM_ERR_INVALID_ARGUMENT = -6, /**< NULL handle/string/out, bad index or options. */
+  CM_ERR_STATE = -7,            /**< Handle in the wrong state (transaction ended
+                                     or not the innermost). */
+  CM_ERR_NOMEM = -8,            /**< Out of memory. */
+  CM_ERR_INTERNAL = -9          /**< A bug in custmgmt; please report it. */
+} cm_status;
+
+/** The enumerator's name, e.g. "CM_ERR_NOT_FOUND" (static text; "CM_UNKNOWN"
+ *  for a value not listed). */
+CM_API const char* cm_status_name(cm_status status);
+
+/* ------------------------------------------------------------ last error */
+
+/** Status of the last failed call on this thread, CM_OK when none. */
+CM_API cm_status cm_last_error_status(void);
+
+/** Stable code of the last error, e.g. "conflict.stale_version"; "" when none. */
+CM_API const char* cm_last_error_code(void);
+
+/** Human-readable message of the last error; "" when none. */
+CM_API const char* cm_last_error_message(void);
+
+/** The database engine's own code for CM_ERR_BACKEND (an SQLSTATE such as
+ *  "40001" or an SQLite code name such as "SQLITE_BUSY"); "" otherwise. */
+CM_API const char* cm_last_error_backend_code(void);
+
+/** Number of field errors of the last error (0 unless CM_ERR_VALIDATION). */
+CM_API size_t cm_last_error_field_count(void);
+
+/** Reads field error `index` (< cm_last_error_field_count()) of the last
+ *  error: the field path (e.g. "billing_address.zip", "tags[2]", "" for the
+ *  whole document), its stable code (e.g. "address.zip_invalid") and a
+ *  message. Each out pointer is optional. Does not change the last error.
+ *  @return CM_OK, or CM_ERR_INVALID_ARGUMENT when `index` is out of range. */
+CM_API cm_status cm_last_error_field(const char** out_field, const char** out_code,
+                                     const char** out_message, size_t index);
+
+/** The last error as JSON: {"status":"CM_ERR_...","code":...,"message":...,
+ *  "backend_code":...,"errors":[{"field":...,"code":...,"message":...}...]}, or
+ *  {"status":"CM_OK",...} when none. Does not change the last error.
+ *  Free with cm_string_free(). */
+CM_API cm_status cm_last_error_json(char** out_json);
+
+/** Forgets the last error of this thread. */
+CM_API void cm_last_error_clear(void);
+
+/* ------------------------------------------------------------ memory */
+
+/** Frees a string returned by this library. NULL does nothing. */
+CM_API void cm_string_free(char* str);
+
+/* ------------------------------------------------------------ store */
+
+typedef struct cm_store cm_store;
+typedef struct cm_session cm_session;
+typedef struct cm_txn cm_txn;
+typedef struct cm_page cm_page;
+
+/** Version of cm_store_options this header knows. */
+#define CM_STORE_OPTIONS_VERSION 1
+
+/** Options of cm_store_open(). Initialise with CM_STORE_OPTIONS_INIT or
+ *  cm_store_options_init() so that fields added later get their defaults. */
+typedef struct cm_store_options {
+  unsigned int version;       /**< CM_STORE_OPTIONS_VERSION. */
+  const char* default_region; /**< ISO 3166-1 alpha-2 region for phone numbers
+                                   written without +country; NULL means "US",
+                                   "" means no default. Copied by open. */
+  int64_t busy_timeout_ms;    /**< How long to wait for a lock held by another
+                                   connection (>= 0); default 5000. */
+  int migrate_on_open;        /**< Non-zero (default): apply pending
+                                   migrations on open. Zero: fail with
+                                   "backend.schema_outdated" when the schema is
+                                   not current. */
+} cm_store_options;
+
+/** Static initialiser with the defaults. */
+#define CM_STORE_OPTIONS_INIT \
+  { CM_STORE_OPTIONS_VERSION, NULL, 5000, 1 }
+
+/** Fills `out` with the defaults of options `version`.
+ *  @return CM_ERR_INVALID_ARGUMENT for an unknown version. */
+CM_API cm_status cm_store_options_init(cm_store_options* out, unsigned int version);
+
+/** Opens (and by default creates and migrates) a store. `uri` selects the
+ *  backend: "sqlite:PATH", a plain file path, ":memory:" (a private
+ *  in-memory database shared by this store's sessions), or
+ *  "postgresql://..." when the library was built with PostgreSQL.
+ *  @param options NULL for the defaults.
+ *  @return CM_ERR_VALIDATION ("store.uri_invalid", "phone.region_invalid"...),
+ *          CM_ERR_BACKEND, CM_ERR_INVALID_ARGUMENT (bad options version). */
+CM_API cm_status cm_store_open(cm_store** out, const char* uri, const cm_store_options* options);
+
+/** Releases the handle. Sessions still open keep the database open. */
+CM_API void cm_store_free(cm_store* store);
+
+/** The backend name: "sqlite" or "postgresql". Free with cm_string_free(). */
+CM_API cm_status cm_store_backend_name(char** out, const cm_store* store);
+
+/** Version of the newest migration applied to the database. */
+CM_API cm_status cm_store_schema_version(int* out, const cm_store* store);
+
+/** Version of the newest migration compiled into the library. */
+CM_API cm_status cm_store_latest_schema_version(int* out, const cm_store* store);
+
+/** Migrates the schema up or down to `target` (0 removes everything the
+ *  migrations created). @return CM_ERR_VALIDATION
+ *  ("migration.unknown_version"), CM_ERR_BACKEND. */
+CM_API cm_status cm_store_migrate(cm_store* store, int target);
+
+/* ------------------------------------------------------------ sessions */
+
+/** Opens a session acting as the user `user_id` (a UUID; the spec's
+ *  auth.uid()). @return CM_ERR_VALIDATION ("uuid.invalid"), CM_ERR_BACKEND. */
+CM_API cm_status cm_session_open(cm_session** out, cm_store* store, const char* user_id);
+
+/** Opens a session as the service role: sees every row and may act for any
+ *  user. @param audit_user optional (NULL): the UUID recorded as updated_by
+ *  on writes (and as created_by when a record names none). */
+CM_API cm_status cm_session_open_service(cm_session** out, cm_store* store, const char* audit_user);
+
+/** Rolls back the session's open transactions and closes it. */
+CM_API void cm_session_free(cm_session* session);
+
+/** The acting user (or the audit user of a service session); `*out` is NULL
+ *  when there is none. Free with cm_string_free(). */
+CM_API cm_status cm_session_user(char** out, const cm_session* session);
+
+/** `*out` = 1 for a service session, 0 for a user session. */
+CM_API cm_status cm_session_is_service(int* out, const cm_session* session);
+
+/* ------------------------------------------------------------ transactions */
+
+/** Begins a transaction (a savepoint when one is already open). Calls
+ *  through the session until commit/rollback belong to it. */
+CM_API cm_status cm_txn_begin(cm_txn** out, cm_session* session);
+
+/** Makes the work permanent. When the commit itself fails (CM_ERR_CONFLICT,
+ *  CM_ERR_BACKEND) the transaction is rolled back and ended.
+ *  @return CM_ERR_STATE when already ended or not the innermost. */
+CM_API cm_status cm_txn_commit(cm_txn* txn);
+
+/** Undoes the work. @return CM_ERR_STATE when already ended or not the
+ *  innermost. */
+CM_API cm_status cm_txn_rollback(cm_txn* txn);
+
+/** `*out` = 1 until the transaction is committed or rolled back. */
+CM_API cm_status cm_txn_is_active(int* out, const cm_txn* txn);
+
+/** Rolls back the transaction if still active (and any opened inside it),
+ *  then releases the handle. */
+CM_API void cm_txn_free(cm_txn* txn);
+
+/* ------------------------------------------------------------ accounts */
+
+/** Validates, normalises and inserts an account given as JSON (only the
+ *  editable keys are read: company_name, customer_type, billing_address,
+ *  service_address, account_notes, tags and, for the service role,
+ *  created_by). `*out_json` receives the stored account (id, timestamps,
+ *  audit fields, version 1). @return CM_ERR_VALIDATION, CM_ERR_PERMISSION
+ *  (a user naming another user as created_by), CM_ERR_BACKEND. */
+CM_API cm_status cm_account_create(char** out_json, cm_session* session, const char* account_json);
+
+/** The account `id` as JSON. @return CM_ERR_NOT_FOUND. */
+CM_API cm_status cm_account_get(char** out_json, cm_session* session, int64_t id);
+
+/** Like cm_account_get() but CM_OK with `*out_json` = NULL when not found. */
+CM_API cm_status cm_account_find(char** out_json, cm_session* session, int64_t id);
+
+/** Replaces the editable fields of the account named by the JSON's "id";
+ *  its "version" must be the stored one. @return the stored account;
+ *  CM_ERR_VALIDATION, CM_ERR_NOT_FOUND, CM_ERR_CONFLICT
+ *  ("conflict.stale_version"), CM_ERR_PERMISSION (created_by changed). */
+CM_API cm_status cm_account_update(char** out_json, cm_session* session, const char* account_json);
+
+/** Deletes the account and its contacts. @return CM_ERR_NOT_FOUND,
+ *  CM_ERR_PERMISSION (visible but created by someone else). */
+CM_API cm_status cm_account_remove(cm_session* session, int64_t id);
+
+/** Archives the account (hidden from search unless asked for); archiving an
+ *  archived account changes nothing. @return the stored account. */
+CM_API cm_status cm_account_archive(char** out_json, cm_session* session, int64_t id);
+
+/** Restores an archived account. @return the stored account. */
+CM_API cm_status cm_account_restore(char** out_json, cm_session* session, int64_t id);
+
+/** Searches accounts. `query_json` (NULL means {}) has the optional keys
+ *  "text", "customer_type", "tags_any", "tags_all" (arrays of strings),
+ *  "created_from", "created_to" (RFC 3339; from inclusive, to exclusive),
+ *  "archived" ("exclude" default, "include", "only"), "sort" ("default",
+ *  "relevance", "created_desc", "created_asc", "name_asc", "updated_desc"),
+ *  "cursor" (the next_cursor of the previous page, same filters and sort)
+ *  and "limit" (1-1000, default 50). Free the page with cm_page_free().
+ *  @return CM_ERR_VALIDATION ("cursor.invalid", "query.limit_invalid"...). */
+CM_API cm_status cm_account_search(cm_page** out, cm_session* session, const char* query_json);
+
+/** Statistics over the accounts the session can see, as JSON with the keys
+ *  total_accounts, residential_accounts, commercial_accounts,
+ *  archived_accounts, total_contacts, accounts_without_primary_contact,
+ *  new_accounts_per_month ([{year,month,count}...], oldest first) and top_tags
+ *  ([{tag,count}...]). `options_json` (NULL means {}) has the optional keys
+ *  "months" (1-120, default 12) and "top_tags" (0-100, default 10). */
+CM_API cm_status cm_account_stats(char** out_json, cm_session* session, const char* options_json);
+
+/* ------------------------------------------------------------ contacts */
+
+/** Validates, normalises and adds a contact to its "customer_account_id".
+ *  Phones are stored as E.164 ("phone"), with "phone_extension" and the
+ *  typed form in "phone_display". @return the stored contact;
+ *  CM_ERR_VALIDATION, CM_ERR_NOT_FOUND ("account.not_found"),
+ *  CM_ERR_CONFLICT ("contact.duplicate_primary", "contact.duplicate_email"). */
+CM_API cm_status cm_contact_add(char** out_json, cm_session* session, const char* contact_json);
+
+/** The contact `id` as JSON. @return CM_ERR_NOT_FOUND. */
+CM_API cm_status cm_contact_get(char** out_json, cm_session* session, int64_t id);
+
+/** Like cm_contact_get() but CM_OK with `*out_json` = NULL when not found. */
+CM_API cm_status cm_contact_find(char** out_json, cm_session* session, int64_t id);
+
+/** Replaces the editable fields of the contact named by "id" at "version";
+ *  a different "customer_account_id" moves it. @return the stored contact;
+ *  CM_ERR_VALIDATION, CM_ERR_NOT_FOUND, CM_ERR_CONFLICT. */
+CM_API cm_status cm_contact_update(char** out_json, cm_session* session, const char* contact_json);
+
+/** Deletes the contact. @return CM_ERR_NOT_FOUND. */
+CM_API cm_status cm_contact_remove(cm_session* session, int64_t id);
+
+/** Contacts of one account, the primary first, then by name; keyset pages.
+ *  @param cursor optional (NULL or "" for the first page).
+ *  @param limit 1-1000. @return CM_ERR_NOT_FOUND, CM_ERR_VALIDATION. */
+CM_API cm_status cm_contact_list(cm_page** out, cm_session* session, int64_t account_id,
+                                 const char* cursor, size_t limit);
+
+/** Makes the contact the primary one of its account, clearing the previous
+ *  primary atomically. @return the stored contact; CM_ERR_NOT_FOUND. */
+CM_API cm_status cm_contact_set_primary(char** out_json, cm_session* session, int64_t contact_id);
+
+/** Searches contacts. `query_json` has the optional keys "text", "email",
+ *  "phone" (any format, compared as E.164), "account_id", "cursor",
+ *  "limit"; at least one of the first four is required ("query.empty"). */
+CM_API cm_status cm_contact_search(cm_page** out, cm_session* session, const char* query_json);
+
+/* ------------------------------------------------------------ pages */
+
+/** Number of records on the page. */
+CM_API cm_status cm_page_count(size_t* out, const cm_page* page);
+
+/** Record `index` (< count) as JSON, borrowed from the page.
+ *  @return CM_ERR_INVALID_ARGUMENT when `index` is out of range. */
+CM_API cm_status cm_page_item(const char** out_json, const cm_page* page, size_t index);
+
+/** The cursor of the next page, borrowed from the page; `*out` is NULL on
+ *  the last page. */
+CM_API cm_status cm_page_next_cursor(const char** out, const cm_page* page);
+
+/** The whole page as {"items":[...],"next_cursor":...|null}, borrowed. */
+CM_API cm_status cm_page_json(const char** out_json, const cm_page* page);
+
+/** Releases the page. */
+CM_API void cm_page_free(cm_page* page);
+
+/* ------------------------------------------------------------ validators */
+
+/** Validates an email address (RFC 5322 addr-spec, IDNA2008 domain) and
+ *  gives its normalised form (domain lower-cased). @return
+ *  CM_ERR_VALIDATION with field errors on field "email" ("email.invalid",
+ *  "email.too_long", "text.invalid_utf8"...). */
+CM_API cm_status cm_validate_email(char** out_normalized, const char* email);
+
+/** Validates a phone number with libphonenumber and gives its E.164 form,
+ *  its extension ("" when none) and its region (e.g. "US").
+ *  @param out_extension optional. @param out_region optional.
+ *  @param default_region optional: NULL means "US", "" means none.
+ *  @return CM_ERR_VALIDATION on field "phone" ("phone.invalid",
+ *          "phone.unparsable", "phone.region_invalid"...). */
+CM_API cm_status cm_validate_phone(char** out_e164, char** out_extension, char** out_region,
+                                   const char* phone, const char* default_region);
+
+/** Validates an address given as a JSON object with the keys street, city,
+ *  state, zip, country (strings or null) and gives the normalised address
+ *  as JSON (trimmed, alpha-2 country, US/CA state codes and postal codes).
+ *  @return CM_ERR_VALIDATION on fields "address.*" ("address.not_json",
+ *          "address.unknown_key", "address.country_unknown",
+ *          "address.zip_invalid"...). */
+CM_API cm_status cm_validate_address(char** out_json, const char* address_json);
+
+/** Maps an ISO 3166-1 alpha-2/alpha-3 code or English country name
+ *  (case-insensitive) to the alpha-2 code. @return CM_ERR_NOT_FOUND
+ *  ("country.unknown"). */
+CM_API cm_status cm_country_alpha2(char** out, const char* code_or_name);
+
+/* ------------------------------------------------------------ JSON helpers */
+
+/* Flat accessors for the top-level keys of a record, page or stats JSON, so
+ * that a C program needs no JSON parser for ids, versions and the like. Each
+ * returns CM_ERR_NOT_FOUND ("json.key_missing") when the key is absent or
+ * null and CM_ERR_VALIDATION ("json.type_mismatch", "json.invalid"...) for a
+ * value of another type or a bad document. */
+
+/** Reads an integer, e.g. "id" or "version". */
+CM_API cm_status cm_json_get_int64(int64_t* out, const char* json, const char* key);
+
+/** Reads a boolean (1 or 0), e.g. "is_primary_contact". */
+CM_API cm_status cm_json_get_bool(int* out, const char* json, const char* key);
+
+/** Reads a string, e.g. "email". Free with cm_string_free(). */
+CM_API cm_status cm_json_get_string(char** out, const char* json, const char* key);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* CUSTMGMT_CUSTMGMT_H_ */
