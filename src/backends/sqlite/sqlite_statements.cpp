@@ -1,0 +1,336 @@
+#include "backends/sqlite/sqlite_statements.hpp"
+
+#include <string_view>
+
+namespace custmgmt::detail::sqlite {
+
+namespace {
+
+constexpr std::string_view kAccountColumns =
+    "id, company_name, customer_type, billing_address, service_address, account_notes, tags, "
+    "created_at, updated_at, created_by, updated_by, archived_at, version";
+
+constexpr std::string_view kContactColumns =
+    "id, customer_account_id, contact_name, email, phone, phone_extension, phone_display, role, "
+    "is_primary_contact, contact_notes, created_at, updated_at, created_by, updated_by, version";
+
+// Every write sets these. max(..., updated_at + 1) keeps updated_at strictly
+// increasing even when the clock stands still or steps back; :actor_user is
+// NULL for a service actor without audit user, which leaves updated_by alone.
+constexpr std::string_view kTouch =
+    "updated_at = max(:now, updated_at + 1), updated_by = coalesce(:actor_user, updated_by), "
+    "version = version + 1";
+
+// The spec's SELECT/UPDATE policy on customer_accounts, for rows of `table`.
+std::string account_visible(std::string_view table, bool service) {
+  if (service) return "1";
+  std::string t(table);
+  return "(" + t + ".created_by = :uid OR " + t + ".updated_by = :uid)";
+}
+
+// The contact policies: the contact's account (customer_contacts row of the
+// statement) is visible. The service role sees every contact; the foreign
+// key guarantees the account exists.
+std::string contact_visible(bool service) {
+  if (service) return "1";
+  return "EXISTS (SELECT 1 FROM customer_accounts a WHERE a.id = "
+         "customer_contacts.customer_account_id AND " +
+         account_visible("a", false) + ")";
+}
+
+// The account named by `parameter` exists and is visible: the target of a
+// contact insert or move. Checked for the service role too, so that a missing
+// account gives "no row" instead of a foreign-key error.
+std::string target_account_visible(std::string_view parameter, bool service) {
+  return "EXISTS (SELECT 1 FROM customer_accounts a WHERE a.id = " + std::string(parameter) +
+         " AND " + account_visible("a", service) + ")";
+}
+
+std::string tier(std::string_view key_column) {
+  const std::string k(key_column);
+  return "(CASE WHEN " + k + " = :text_key THEN 0 WHEN substr(" + k +
+         ", 1, length(:text_key)) = :text_key THEN 1 ELSE 2 END)";
+}
+
+// A word the FTS5 tokenizer reduces to nothing (emoji, symbols) cannot be
+// matched through the index; it must still be a prefix of a word of the
+// name, so it is compared with the stored name key (words joined by single
+// spaces).
+std::string fallback_words(std::string_view key_column) {
+  return "NOT EXISTS (SELECT 1 FROM json_each(:fallback) w WHERE instr(' ' || " +
+         std::string(key_column) + ", ' ' || w.value) = 0)";
+}
+
+std::string parameter_list(std::string (*name)(std::size_t), std::size_t count) {
+  std::string out;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0) out += ", ";
+    out += name(i);
+  }
+  return out;
+}
+
+std::string quote_identifier(const std::string& name) {
+  std::string out = "\"";
+  for (const char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+}  // namespace
+
+std::string named_sql(Sql id, bool service) {
+  const std::string accounts(kAccountColumns);
+  const std::string contacts(kContactColumns);
+  const std::string touch(kTouch);
+  switch (id) {
+    case Sql::kBegin:
+      // IMMEDIATE takes the write lock up front: a deferred transaction that
+      // reads first and writes later can deadlock against another writer,
+      // and SQLite then fails at once without calling the busy handler.
+      return "BEGIN IMMEDIATE";
+    case Sql::kCommit:
+      return "COMMIT";
+
+    case Sql::kInsertAccount:
+      // The spec's INSERT policy: a user inserts only as himself.
+      return "INSERT INTO customer_accounts (company_name, company_name_key, customer_type, "
+             "billing_address, service_address, account_notes, tags, created_at, updated_at, "
+             "created_by, updated_by, version) "
+             "SELECT :company_name, :name_key, :customer_type, :billing_address, "
+             ":service_address, :account_notes, :tags, :now, :now, :created_by, :updated_by, 1 "
+             "WHERE " +
+             std::string(service ? "1" : ":created_by = :uid") + " RETURNING " + accounts;
+    case Sql::kSelectAccount:
+      return "SELECT " + accounts + " FROM customer_accounts WHERE id = :id AND " +
+             account_visible("customer_accounts", service);
+    case Sql::kUpdateAccount:
+      return "UPDATE customer_accounts SET company_name = :company_name, "
+             "company_name_key = :name_key, customer_type = :customer_type, "
+             "billing_address = :billing_address, service_address = :service_address, "
+             "account_notes = :account_notes, tags = :tags, " +
+             touch + " WHERE id = :id AND version = :expected_version AND " +
+             account_visible("customer_accounts", service) + " RETURNING " + accounts;
+    case Sql::kSetArchived:
+      // Only a change of state is a write; the caller reads the row when
+      // nothing changed.
+      return "UPDATE customer_accounts SET archived_at = CASE WHEN :archive THEN :now END, " +
+             touch + " WHERE id = :id AND (archived_at IS NOT NULL) <> :archive AND " +
+             account_visible("customer_accounts", service) + " RETURNING " + accounts;
+    case Sql::kDeleteAccount:
+      // The spec's DELETE policy: only the creator, not the last updater.
+      return std::string("DELETE FROM customer_accounts WHERE id = :id AND ") +
+             (service ? "1" : "created_by = :uid");
+
+    case Sql::kInsertContact:
+      return "INSERT INTO customer_contacts (customer_account_id, contact_name, "
+             "contact_name_key, email, email_key, phone, phone_extension, phone_display, role, "
+             "is_primary_contact, contact_notes, created_at, updated_at, created_by, updated_by, "
+             "version) "
+             "SELECT :account_id, :contact_name, :name_key, :email, :email_key, :phone, "
+             ":phone_extension, "
+             ":phone_display, :role, :is_primary, :contact_notes, :now, :now, :created_by, "
+             ":updated_by, 1 WHERE " +
+             target_account_visible(":account_id", service) + " RETURNING " + contacts;
+    case Sql::kSelectContact:
+      return "SELECT " + contacts + " FROM customer_contacts WHERE id = :id AND " +
+             contact_visible(service);
+    case Sql::kUpdateContact:
+      return "UPDATE customer_contacts SET customer_account_id = :account_id, "
+             "contact_name = :contact_name, contact_name_key = :name_key, email = :email, "
+             "email_key = :email_key, "
+             "phone = :phone, phone_extension = :phone_extension, phone_display = :phone_display, "
+             "role = :role, is_primary_contact = :is_primary, contact_notes = :contact_notes, " +
+             touch + " WHERE id = :id AND version = :expected_version AND " +
+             contact_visible(service) + " AND " + target_account_visible(":account_id", service) +
+             " RETURNING " + contacts;
+    case Sql::kDeleteContact:
+      return "DELETE FROM customer_contacts WHERE id = :id AND " + contact_visible(service);
+    case Sql::kPrimaryState:
+      return "SELECT customer_account_id, is_primary_contact FROM customer_contacts "
+             "WHERE id = :id AND " +
+             contact_visible(service);
+    case Sql::kClearPrimary:
+      return "UPDATE customer_contacts SET is_primary_contact = 0, " + touch +
+             " WHERE customer_account_id = :account_id AND is_primary_contact = 1 AND id <> :id";
+    case Sql::kMakePrimary:
+      return "UPDATE customer_contacts SET is_primary_contact = 1, " + touch +
+             " WHERE id = :id AND " + contact_visible(service) + " RETURNING " + contacts;
+
+    case Sql::kStatsAccounts:
+      return "SELECT coalesce(sum(archived_at IS NULL), 0), "
+             "coalesce(sum(archived_at IS NULL AND customer_type = 'Residential'), 0), "
+             "coalesce(sum(archived_at IS NULL AND customer_type = 'Commercial'), 0), "
+             "coalesce(sum(archived_at IS NOT NULL), 0) "
+             "FROM customer_accounts WHERE " +
+             account_visible("customer_accounts", service);
+    case Sql::kStatsContacts:
+      return "SELECT count(*) FROM customer_contacts c JOIN customer_accounts a "
+             "ON a.id = c.customer_account_id WHERE a.archived_at IS NULL AND " +
+             account_visible("a", service);
+    case Sql::kStatsWithoutPrimary:
+      return "SELECT count(*) FROM customer_accounts a WHERE a.archived_at IS NULL AND " +
+             account_visible("a", service) +
+             " AND NOT EXISTS (SELECT 1 FROM customer_contacts c "
+             "WHERE c.customer_account_id = a.id AND c.is_primary_contact = 1)";
+    case Sql::kStatsMonths:
+      // Floor division, so that instants before 1970 fall into the right month.
+      return "SELECT CAST(strftime('%Y', s, 'unixepoch') AS INTEGER) AS y, "
+             "CAST(strftime('%m', s, 'unixepoch') AS INTEGER) AS m, count(*) "
+             "FROM (SELECT (created_at - ((created_at % 1000000) + 1000000) % 1000000) / 1000000 "
+             "AS s FROM customer_accounts WHERE archived_at IS NULL AND created_at >= :since AND " +
+             account_visible("customer_accounts", service) + ") GROUP BY y, m ORDER BY y, m";
+    case Sql::kStatsTopTags:
+      return "SELECT t.tag, count(*) AS n FROM customer_account_tags t JOIN customer_accounts a "
+             "ON a.id = t.account_id WHERE a.archived_at IS NULL AND " +
+             account_visible("a", service) + " GROUP BY t.tag ORDER BY n DESC, t.tag LIMIT :limit";
+
+    case Sql::kMigrationsTableExists:
+      return "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
+    case Sql::kCreateMigrationsTable:
+      return "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+             "name TEXT NOT NULL, applied_at INTEGER NOT NULL)";
+    case Sql::kSelectMigrations:
+      return "SELECT version FROM schema_migrations ORDER BY version";
+    case Sql::kInsertMigration:
+      return "INSERT INTO schema_migrations (version, name, applied_at) "
+             "VALUES (:version, :name, :now)";
+    case Sql::kDeleteMigration:
+      return "DELETE FROM schema_migrations WHERE version = :version";
+    case Sql::kDropMigrationsTable:
+      return "DROP TABLE IF EXISTS schema_migrations";
+    case Sql::kCount:
+      break;
+  }
+  return {};
+}
+
+std::string tag_any_parameter(std::size_t index) {
+  return ":tag_any_" + std::to_string(index);
+}
+
+std::string tag_all_parameter(std::size_t index) {
+  return ":tag_all_" + std::to_string(index);
+}
+
+std::string account_search_sql(const AccountSearchShape& shape, bool service) {
+  std::string sql = "SELECT " + std::string(kAccountColumns) + " FROM customer_accounts WHERE " +
+                    account_visible("customer_accounts", service);
+  if (shape.match) {
+    sql +=
+        " AND id IN (SELECT rowid FROM customer_accounts_fts WHERE customer_accounts_fts MATCH "
+        ":match)";
+  }
+  if (shape.fallback) sql += " AND " + fallback_words("customer_accounts.company_name_key");
+  if (shape.customer_type) sql += " AND customer_type = :customer_type";
+  // Both tag filters start from the (tag, account_id) key of the tag table.
+  if (shape.tags_any > 0) {
+    sql += " AND id IN (SELECT t.account_id FROM customer_account_tags t WHERE t.tag IN (" +
+           parameter_list(&tag_any_parameter, shape.tags_any) + "))";
+  }
+  if (shape.tags_all > 0) {
+    sql += " AND id IN (SELECT t.account_id FROM customer_account_tags t WHERE t.tag IN (" +
+           parameter_list(&tag_all_parameter, shape.tags_all) +
+           ") GROUP BY t.account_id HAVING count(*) = :tag_all_count)";
+  }
+  if (shape.created_from) sql += " AND created_at >= :created_from";
+  if (shape.created_to) sql += " AND created_at < :created_to";
+  switch (shape.archived) {
+    case ArchivedFilter::Exclude:
+      sql += " AND archived_at IS NULL";
+      break;
+    case ArchivedFilter::Only:
+      sql += " AND archived_at IS NOT NULL";
+      break;
+    case ArchivedFilter::Include:
+      break;
+  }
+  std::string after;
+  std::string order;
+  switch (shape.sort) {
+    case AccountSort::Relevance: {
+      const std::string t = tier("company_name_key");
+      after = "(" + t + ", company_name_key, id) > (:after_number, :after_text, :after_id)";
+      order = t + ", company_name_key, id";
+      break;
+    }
+    case AccountSort::CreatedAsc:
+      after = "(created_at, id) > (:after_number, :after_id)";
+      order = "created_at, id";
+      break;
+    case AccountSort::NameAsc:
+      after = "(company_name_key, id) > (:after_text, :after_id)";
+      order = "company_name_key, id";
+      break;
+    case AccountSort::UpdatedDesc:
+      after = "(updated_at, id) < (:after_number, :after_id)";
+      order = "updated_at DESC, id DESC";
+      break;
+    case AccountSort::Default:  // resolved by the domain; treated as its no-text meaning
+    case AccountSort::CreatedDesc:
+      after = "(created_at, id) < (:after_number, :after_id)";
+      order = "created_at DESC, id DESC";
+      break;
+  }
+  if (shape.after) sql += " AND " + after;
+  sql += " ORDER BY " + order + " LIMIT :limit";
+  return sql;
+}
+
+std::string contact_search_sql(const ContactSearchShape& shape, bool service) {
+  std::string sql = "SELECT " + std::string(kContactColumns) + " FROM customer_contacts WHERE " +
+                    contact_visible(service);
+  if (shape.match) {
+    sql +=
+        " AND id IN (SELECT rowid FROM customer_contacts_fts WHERE customer_contacts_fts MATCH "
+        ":match)";
+  }
+  if (shape.fallback) sql += " AND " + fallback_words("customer_contacts.contact_name_key");
+  if (shape.email) sql += " AND email_key = :email_key";
+  if (shape.phone) sql += " AND phone = :phone";
+  if (shape.account_id) sql += " AND customer_account_id = :account_id";
+  std::string after;
+  std::string order;
+  switch (shape.order) {
+    case backend::ContactOrder::Relevance: {
+      const std::string t = tier("contact_name_key");
+      after = "(" + t + ", contact_name_key, id) > (:after_number, :after_text, :after_id)";
+      order = t + ", contact_name_key, id";
+      break;
+    }
+    case backend::ContactOrder::Name:
+      after = "(contact_name_key, id) > (:after_text, :after_id)";
+      order = "contact_name_key, id";
+      break;
+    case backend::ContactOrder::PrimaryThenName:
+      // Mixed directions: a row value cannot express it, so the OR form.
+      after =
+          "(is_primary_contact < :after_number OR (is_primary_contact = :after_number AND "
+          "(contact_name_key, id) > (:after_text, :after_id)))";
+      order = "is_primary_contact DESC, contact_name_key, id";
+      break;
+  }
+  if (shape.after) sql += " AND " + after;
+  sql += " ORDER BY " + order + " LIMIT :limit";
+  return sql;
+}
+
+std::string savepoint_sql(const std::string& name) {
+  return "SAVEPOINT " + quote_identifier(name);
+}
+
+std::string release_savepoint_sql(const std::string& name) {
+  return "RELEASE SAVEPOINT " + quote_identifier(name);
+}
+
+std::string rollback_to_savepoint_sql(const std::string& name) {
+  // ROLLBACK TO leaves the savepoint on the stack; the seam's contract is
+  // "rolls back to and releases".
+  return "ROLLBACK TO SAVEPOINT " + quote_identifier(name) + "; RELEASE SAVEPOINT " +
+         quote_identifier(name);
+}
+
+}  // namespace custmgmt::detail::sqlite

@@ -1,0 +1,145 @@
+// Every SQL statement of the SQLite backend (the schema itself lives in
+// migrations/sqlite). Statements take user data only through named
+// parameters; the text of a statement depends only on the statement, on
+// whether the connection acts as the service role, and for searches on the
+// shape of the query (which filters are set, the order, how many tags), never
+// on the values searched for.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "custmgmt/backend.hpp"
+#include "custmgmt/query.hpp"
+
+namespace custmgmt::detail::sqlite {
+
+// Named statements, prepared once per connection and kept.
+enum class Sql : int {
+  kBegin,
+  kCommit,
+  kInsertAccount,
+  kSelectAccount,
+  kUpdateAccount,
+  kSetArchived,
+  kDeleteAccount,
+  kInsertContact,
+  kSelectContact,
+  kUpdateContact,
+  kDeleteContact,
+  kPrimaryState,
+  kClearPrimary,
+  kMakePrimary,
+  kStatsAccounts,
+  kStatsContacts,
+  kStatsWithoutPrimary,
+  kStatsMonths,
+  kStatsTopTags,
+  kMigrationsTableExists,
+  kCreateMigrationsTable,
+  kSelectMigrations,
+  kInsertMigration,
+  kDeleteMigration,
+  kDropMigrationsTable,
+  kCount,
+};
+
+constexpr std::size_t kSqlCount = static_cast<std::size_t>(Sql::kCount);
+
+// The text of a named statement for a user connection (`service` false,
+// visibility predicates bound to `:uid`) or a service-role connection.
+std::string named_sql(Sql id, bool service);
+
+// Account rows are read in this column order by every statement returning them.
+enum AccountColumn : int {
+  kAccountId,
+  kAccountCompanyName,
+  kAccountCustomerType,
+  kAccountBillingAddress,
+  kAccountServiceAddress,
+  kAccountNotes,
+  kAccountTags,
+  kAccountCreatedAt,
+  kAccountUpdatedAt,
+  kAccountCreatedBy,
+  kAccountUpdatedBy,
+  kAccountArchivedAt,
+  kAccountVersion,
+};
+
+// Contact rows are read in this column order by every statement returning them.
+enum ContactColumn : int {
+  kContactId,
+  kContactAccountId,
+  kContactName,
+  kContactEmail,
+  kContactPhone,
+  kContactPhoneExtension,
+  kContactPhoneDisplay,
+  kContactRole,
+  kContactIsPrimary,
+  kContactNotes,
+  kContactCreatedAt,
+  kContactUpdatedAt,
+  kContactCreatedBy,
+  kContactUpdatedBy,
+  kContactVersion,
+};
+
+// Which parts an account search needs. Parameters: :match (FTS5 query),
+// :fallback (JSON array of words matched on the name key), :text_key,
+// :customer_type, :tag_any_N, :tag_all_N, :tag_all_count, :created_from,
+// :created_to, :after_number, :after_text, :after_id, :limit, :uid.
+struct AccountSearchShape {
+  bool match = false;
+  bool fallback = false;
+  bool customer_type = false;
+  std::size_t tags_any = 0;
+  std::size_t tags_all = 0;
+  bool created_from = false;
+  bool created_to = false;
+  ArchivedFilter archived = ArchivedFilter::Exclude;
+  AccountSort sort = AccountSort::CreatedDesc;
+  bool after = false;
+};
+
+// Which parts a contact search needs. Parameters: :match, :fallback,
+// :text_key, :email_key, :phone, :account_id, :after_number, :after_text,
+// :after_id, :limit, :uid.
+struct ContactSearchShape {
+  bool match = false;
+  bool fallback = false;
+  bool email = false;
+  bool phone = false;
+  bool account_id = false;
+  backend::ContactOrder order = backend::ContactOrder::Name;
+  bool after = false;
+};
+
+std::string account_search_sql(const AccountSearchShape& shape, bool service);
+std::string contact_search_sql(const ContactSearchShape& shape, bool service);
+
+// Names of the per-tag parameters of account_search_sql().
+std::string tag_any_parameter(std::size_t index);
+std::string tag_all_parameter(std::size_t index);
+
+// Savepoint statements. `name` comes from the domain layer, not from users;
+// it is quoted as an identifier all the same.
+std::string savepoint_sql(const std::string& name);
+std::string release_savepoint_sql(const std::string& name);
+std::string rollback_to_savepoint_sql(const std::string& name);
+
+// Text of the rollback used by Connection::rollback(), which must not throw
+// and so runs it without a cached statement.
+inline constexpr const char* kRollbackSql = "ROLLBACK";
+
+// Connection set-up (sqlite_database.cpp).
+inline constexpr const char* kForeignKeysOnSql = "PRAGMA foreign_keys = ON";
+inline constexpr const char* kJournalModeSql = "PRAGMA journal_mode";
+inline constexpr const char* kJournalModeWalSql = "PRAGMA journal_mode = WAL";
+inline constexpr const char* kSynchronousNormalSql = "PRAGMA synchronous = NORMAL";
+
+// Hands out FTS5's C API through sqlite3_bind_pointer() (sqlite_fts.cpp).
+inline constexpr const char* kFts5ApiSql = "SELECT fts5(?1)";
+
+}  // namespace custmgmt::detail::sqlite
