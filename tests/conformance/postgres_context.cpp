@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <boost/test/unit_test.hpp>
+
 #include "conformance/context.hpp"
 #include "postgres/pg_test_env.hpp"
 
@@ -47,6 +49,10 @@ Store open_uri(const std::string& uri, const StoreOptions& options) {
 }
 
 }  // namespace
+
+// Drops this process's test databases when the suite ends.
+using DropTestDatabases = pg::DropTestDatabases;
+BOOST_TEST_GLOBAL_FIXTURE(DropTestDatabases);
 
 Store open_fresh_store(const StoreOptions& options) {
   const std::string db = pg::pool().fresh_database();

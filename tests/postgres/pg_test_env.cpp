@@ -69,10 +69,13 @@ struct DatabasePool::Slot {
 
 DatabasePool::DatabasePool() = default;
 
-DatabasePool::~DatabasePool() {
-  if (std::getenv("CUSTMGMT_KEEP_TEST_DB") != nullptr) return;
+DatabasePool::~DatabasePool() = default;
+
+void DatabasePool::drop_all() noexcept {
   const std::size_t count = slots_.size();
   slots_.clear();
+  next_ = 0;
+  if (std::getenv("CUSTMGMT_KEEP_TEST_DB") != nullptr) return;
   for (std::size_t slot = 0; slot < count; ++slot) {
     try {
       admin_exec("postgres", "DROP DATABASE IF EXISTS " + slot_name(slot) + " WITH (FORCE)");

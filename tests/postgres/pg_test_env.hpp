@@ -46,6 +46,10 @@ class DatabasePool {
   // truncates it (and ends connections left to it) instead of creating a new
   // database, which costs a checkpoint each time.
   std::string fresh_database();
+  // Drops the databases and closes the connections. Call before exit (a
+  // Boost.Test global fixture does): at static destruction time libpq's
+  // OpenSSL has already been cleaned up, and connecting crashes.
+  void drop_all() noexcept;
   static constexpr int kSlots = 4;
 
  private:
@@ -55,6 +59,12 @@ class DatabasePool {
 };
 
 DatabasePool& pool();
+
+// Boost.Test global fixture that calls pool().drop_all() at the end.
+struct DropTestDatabases {
+  DropTestDatabases() = default;
+  ~DropTestDatabases() { pool().drop_all(); }
+};
 
 // Runs SQL as the superuser on database `db` (no parameters: fixture SQL
 // only). Returns the first column of the first row, or "" when none.

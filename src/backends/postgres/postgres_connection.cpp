@@ -653,13 +653,14 @@ std::vector<Contact> PostgresConnection::search_contacts(const backend::ContactS
 // ---- migrations
 
 std::vector<int> PostgresConnection::applied_migrations() {
+  // Unlike the interface's wording, a missing table is not created here but
+  // by the first record_migration(): reading the schema version (e.g.
+  // Store::schema_version() after migrate(0)) must not leave an object
+  // behind in a fully rolled-back database.
   return run("applied_migrations", Route::kPrimary, [&](pqxx::transaction_base& tx) {
     exec(tx, Stmt::kMigrationLock);
-    if (!exec(tx, Stmt::kMigrationsTableExists).at(0)[0].as<bool>()) {
-      // DDL, and two statements: not a prepared statement.
-      tx.exec(postgres::statement_sql(Stmt::kCreateMigrationsTable));
-    }
     std::vector<int> versions;
+    if (!exec(tx, Stmt::kMigrationsTableExists).at(0)[0].as<bool>()) return versions;
     for (const auto& row : exec(tx, Stmt::kAppliedMigrations)) {
       versions.push_back(row[0].as<int>());
     }
@@ -678,6 +679,10 @@ void PostgresConnection::record_migration(const backend::Migration& migration, b
   run("record_migration", Route::kPrimary, [&](pqxx::transaction_base& tx) {
     Params p;
     p.bigint(migration.version);
+    if (applied && !exec(tx, Stmt::kMigrationsTableExists).at(0)[0].as<bool>()) {
+      // DDL, and two statements: not a prepared statement.
+      tx.exec(postgres::statement_sql(Stmt::kCreateMigrationsTable));
+    }
     if (applied) {
       p.text(migration.name);
       exec(tx, Stmt::kRecordMigration, p);

@@ -1,8 +1,10 @@
 #include "backends/postgres/postgres_error.hpp"
 
+#include <cstring>
 #include <exception>
 #include <pqxx/except>
 #include <string>
+#include <typeinfo>
 
 #include "custmgmt/error.hpp"
 
@@ -27,8 +29,29 @@ bool is_connection_state(const std::string& state) {
   return state.compare(0, 2, "08") == 0 || state == "57P01" || state == "57P02" || state == "57P03";
 }
 
+// Whether `e` is a T. libpqxx's leaf exception classes have no key function,
+// so their type_info may exist once per shared object and dynamic_cast can
+// miss; the mangled names still agree.
+template <typename T>
+bool is_a(const pqxx::sql_error& e) {
+  return dynamic_cast<const T*>(&e) != nullptr ||
+         std::strcmp(typeid(e).name(), typeid(T).name()) == 0;
+}
+
+// libpqxx 6.4 leaves sqlstate() empty for some of the classes it throws
+// (insufficient_privilege among them); the class then tells the state.
+std::string state_of(const pqxx::sql_error& e) {
+  if (!e.sqlstate().empty()) return e.sqlstate();
+  if (is_a<pqxx::insufficient_privilege>(e)) return "42501";
+  if (is_a<pqxx::unique_violation>(e)) return "23505";
+  if (is_a<pqxx::foreign_key_violation>(e)) return "23503";
+  if (is_a<pqxx::disk_full>(e)) return "53100";
+  if (is_a<pqxx::out_of_memory>(e)) return "53200";
+  return {};
+}
+
 [[noreturn]] void throw_sql_error(const pqxx::sql_error& e, std::string_view what, Damage* damage) {
-  const std::string& state = e.sqlstate();
+  const std::string state = state_of(e);
   const std::string message = first_line(e.what());
   // Constraint names are identifiers, never translated, so they can be found
   // in the message whatever lc_messages is (libpqxx 6 does not expose the
@@ -82,6 +105,13 @@ void rethrow_translated(std::string_view what, Damage* damage) {
         "08007");
   } catch (const pqxx::sql_error& e) {
     throw_sql_error(e, what, damage);
+  } catch (const pqxx::deadlock_detected& e) {
+    throw BackendError("backend.busy", describe(what, first_line(e.what())), "40P01");
+  } catch (const pqxx::statement_completion_unknown& e) {
+    if (damage != nullptr) *damage = Damage::kConnection;
+    throw BackendError("backend.connection", describe(what, first_line(e.what())), "08007");
+  } catch (const pqxx::transaction_rollback& e) {
+    throw BackendError("backend.busy", describe(what, first_line(e.what())), "40001");
   } catch (const std::bad_alloc&) {
     throw;
   } catch (const std::exception& e) {
