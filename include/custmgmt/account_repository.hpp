@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <vector>
 
 #include "custmgmt/account.hpp"
 #include "custmgmt/export.hpp"
@@ -33,6 +34,15 @@ class CUSTMGMT_API AccountRepository {
   /// @throws ValidationError; PermissionDenied when a user session names
   ///         another user in `created_by`; BackendError.
   Account create(const Account& account);
+
+  /// @brief Validates every account, then inserts them all in one
+  /// transaction through the backend's bulk path (the import fast path).
+  /// Nothing is written unless every account is valid.
+  /// @return the stored accounts, in input order.
+  /// @throws ValidationError listing the errors of every account, fields
+  ///         prefixed with the index (`[3].company_name`); PermissionDenied as
+  ///         create(); BackendError.
+  std::vector<Account> create_many(const std::vector<Account>& accounts);
 
   /// @brief The account with this id.
   /// @throws NotFound (`account.not_found`); BackendError.

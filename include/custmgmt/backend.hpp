@@ -139,6 +139,12 @@ class CUSTMGMT_API Connection {
   /// @brief Inserts a normalised account; `created_by`/`updated_by` are
   /// already decided by the domain. `name_key` = search_key(company_name).
   virtual Account insert_account(const Account& account, const std::string& name_key) = 0;
+  /// @brief Inserts many normalised accounts at once, in order, within the
+  /// current transaction (`name_keys[i]` belongs to `accounts[i]`). The
+  /// default calls insert_account() for each; backends override it with a
+  /// bulk path (multi-row insert, COPY).
+  virtual std::vector<Account> insert_accounts(const std::vector<Account>& accounts,
+                                               const std::vector<std::string>& name_keys);
   /// @brief The visible account with this id.
   virtual std::optional<Account> select_account(Id id) = 0;
   /// @brief Writes the editable fields when the row is visible and its
@@ -176,12 +182,14 @@ class CUSTMGMT_API Connection {
   /// @brief Contacts matching `search`, in its order, at most `limit`.
   virtual std::vector<Contact> search_contacts(const ContactSearch& search) = 0;
 
-  /// @brief Versions recorded in `schema_migrations` (creating that table
-  /// when missing), ascending.
+  /// @brief Versions recorded in `schema_migrations`, ascending; empty when
+  /// that table does not exist (a backend may create it here or in
+  /// record_migration()).
   virtual std::vector<int> applied_migrations() = 0;
   /// @brief Runs one migration script (inside the current transaction).
   virtual void execute_script(const std::string& sql) = 0;
-  /// @brief Records (`applied` true) or erases a version in `schema_migrations`.
+  /// @brief Records (`applied` true) or erases a version in
+  /// `schema_migrations`, creating the table when missing.
   virtual void record_migration(const Migration& migration, bool applied) = 0;
   /// @brief Drops `schema_migrations` after a rollback to version 0.
   virtual void drop_migrations_table() = 0;
@@ -198,6 +206,10 @@ class CUSTMGMT_API Backend {
   virtual std::unique_ptr<Connection> connect(const Actor& actor) = 0;
   /// @brief The migrations of this backend, ascending, embedded at build time.
   virtual const std::vector<Migration>& migrations() const = 0;
+  /// @brief Whether StoreOptions::read_replicas is supported (default false).
+  virtual bool supports_read_replicas() const { return false; }
+  /// @brief Counters for Store::stats() (default: all zero).
+  virtual StoreStats stats() const { return {}; }
 };
 
 /// @brief Makes a Backend from the URI given to Store::open().
@@ -214,8 +226,8 @@ CUSTMGMT_API void register_backend(const std::string& scheme, BackendFactory fac
 /// separates words. At most 32 words are kept.
 CUSTMGMT_API std::vector<std::string> search_words(std::string_view text);
 
-/// @brief The words of `text` joined by single spaces: the sort and ranking
-/// key stored beside company and contact names.
+/// @brief All words of `text` (not capped at 32) joined by single spaces:
+/// the sort and ranking key stored beside company and contact names.
 CUSTMGMT_API std::string search_key(std::string_view text);
 
 /// @brief 0 when `name_key == text_key`, 1 when `name_key` starts with

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "custmgmt/export.hpp"
 
@@ -34,6 +36,19 @@ struct StoreOptions {
   /// BackendError code `backend.schema_outdated` unless Store::migrate() is
   /// called first through a store opened with `migrate_on_open = true`.
   bool migrate_on_open = true;
+  /// Read replicas (PostgreSQL only; other backends reject a non-empty list
+  /// with ValidationError `store.option_invalid`). Reads outside a
+  /// transaction go to a replica (round robin) and may lag slightly behind
+  /// the primary; writes and every statement inside a transaction go to the
+  /// primary. When no replica answers, the read falls back to the primary
+  /// and StoreStats::replica_fallbacks grows.
+  std::vector<std::string> read_replicas;
+};
+
+/// @brief Counters of a Store since it was opened (shared by its copies).
+struct StoreStats {
+  std::uint64_t replica_reads = 0;      ///< Reads served by a read replica.
+  std::uint64_t replica_fallbacks = 0;  ///< Reads sent to the primary because no replica answered.
 };
 
 /// @brief An open customer database. Cheap to copy: copies share the same
@@ -88,6 +103,9 @@ class CUSTMGMT_API Store {
 
   /// @brief The options the store was opened with.
   const StoreOptions& options() const;
+
+  /// @brief Counters since the store was opened (read-replica routing).
+  StoreStats stats() const;
 
  private:
   explicit Store(std::shared_ptr<detail::StoreImpl> impl);

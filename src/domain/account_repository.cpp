@@ -75,12 +75,10 @@ Timestamp month_start(Timestamp now, int back, int& year, int& month) {
 
 }  // namespace
 
-Account AccountRepository::create(const Account& account) {
-  auto& s = *session_;
-  FieldErrors errors;
-  Account clean = detail::normalize_account(account, errors);
-  if (!errors.empty()) throw ValidationError(std::move(errors));
-  const auto& actor = s.actor();
+namespace {
+
+// Decides created_by/updated_by of a new account for the acting session.
+void assign_owner(const backend::Actor& actor, Account& clean) {
   if (!actor.service) {
     if (clean.created_by && clean.created_by != actor.user) {
       throw PermissionDenied("permission.denied",
@@ -92,8 +90,41 @@ Account AccountRepository::create(const Account& account) {
     if (!clean.created_by) clean.created_by = actor.user;
     clean.updated_by = actor.user ? actor.user : clean.created_by;
   }
+}
+
+}  // namespace
+
+Account AccountRepository::create(const Account& account) {
+  auto& s = *session_;
+  FieldErrors errors;
+  Account clean = detail::normalize_account(account, errors);
+  if (!errors.empty()) throw ValidationError(std::move(errors));
+  assign_owner(s.actor(), clean);
   const std::string key = backend::search_key(clean.company_name);
   return s.in_transaction([&] { return s.conn().insert_account(clean, key); });
+}
+
+std::vector<Account> AccountRepository::create_many(const std::vector<Account>& accounts) {
+  auto& s = *session_;
+  FieldErrors errors;
+  std::vector<Account> clean;
+  std::vector<std::string> keys;
+  clean.reserve(accounts.size());
+  keys.reserve(accounts.size());
+  for (std::size_t i = 0; i < accounts.size(); ++i) {
+    FieldErrors found;
+    clean.push_back(detail::normalize_account(accounts[i], found));
+    const std::string prefix = "[" + std::to_string(i) + "].";
+    for (auto& e : found) {
+      e.field = prefix + e.field;
+      errors.push_back(std::move(e));
+    }
+    keys.push_back(backend::search_key(clean.back().company_name));
+  }
+  if (!errors.empty()) throw ValidationError(std::move(errors));
+  for (auto& a : clean) assign_owner(s.actor(), a);
+  if (clean.empty()) return {};
+  return s.in_transaction([&] { return s.conn().insert_accounts(clean, keys); });
 }
 
 std::optional<Account> AccountRepository::find(Id id) {

@@ -56,6 +56,16 @@ namespace backend {
 Connection::~Connection() = default;
 Backend::~Backend() = default;
 
+std::vector<Account> Connection::insert_accounts(const std::vector<Account>& accounts,
+                                                 const std::vector<std::string>& name_keys) {
+  std::vector<Account> stored;
+  stored.reserve(accounts.size());
+  for (std::size_t i = 0; i < accounts.size(); ++i) {
+    stored.push_back(insert_account(accounts[i], name_keys.at(i)));
+  }
+  return stored;
+}
+
 void register_backend(const std::string& scheme, BackendFactory factory) {
   auto& r = registry();
   std::lock_guard<std::mutex> lock(r.mutex);

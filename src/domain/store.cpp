@@ -52,6 +52,10 @@ Store Store::open(std::string_view uri, const StoreOptions& options) {
   }
   const std::string uri_string(uri);
   auto backend = detail::open_backend(uri_string, options);
+  if (!options.read_replicas.empty() && !backend->supports_read_replicas()) {
+    throw ValidationError({{"read_replicas", "store.option_invalid",
+                            "the " + backend->name() + " backend has no read replicas"}});
+  }
   auto impl = std::make_shared<detail::StoreImpl>(uri_string, options, std::move(backend));
   {
     auto conn = impl->backend().connect(service_actor());
@@ -102,6 +106,10 @@ std::string Store::backend_name() const {
 
 const StoreOptions& Store::options() const {
   return impl_->options();
+}
+
+StoreStats Store::stats() const {
+  return impl_->backend().stats();
 }
 
 // ---- Session

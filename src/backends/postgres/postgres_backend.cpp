@@ -51,7 +51,15 @@ const std::vector<backend::Migration>& PostgresBackend::migrations() const {
   return postgres_migrations();
 }
 
-PostgresStats PostgresBackend::stats() const {
+StoreStats PostgresBackend::stats() const {
+  const auto c = counters();
+  StoreStats out;
+  out.replica_reads = c.replica_reads;
+  out.replica_fallbacks = c.replica_fallbacks;
+  return out;
+}
+
+PostgresStats PostgresBackend::counters() const {
   PostgresStats s;
   s.replica_reads = shared_->replica_reads.load();
   s.replica_fallbacks = shared_->replica_fallbacks.load();
@@ -70,6 +78,7 @@ std::unique_ptr<backend::Backend> make_postgres_backend(const std::string& uri,
   PostgresConfig config;
   config.uri = uri;
   config.busy_timeout = options.busy_timeout;
+  config.replica_uris = options.read_replicas;
   return make_postgres_backend_from_config(std::move(config));
 }
 

@@ -49,8 +49,11 @@ class PostgresBackend final : public backend::Backend {
   std::unique_ptr<backend::Connection> connect(const backend::Actor& actor) override;
   const std::vector<backend::Migration>& migrations() const override;
 
+  bool supports_read_replicas() const override { return true; }
+  StoreStats stats() const override;
+
   // A snapshot of the counters of every connection made by this backend.
-  PostgresStats stats() const;
+  PostgresStats counters() const;
 
   // Configuration and counters, shared with the connections (which may
   // outlive the backend object only while the store is being destroyed).
