@@ -120,9 +120,12 @@ class CUSTMGMT_API Store {
 /// in its own transaction.
 class CUSTMGMT_API Session {
  public:
+  /// @brief Move construction; the moved-from session may only be destroyed.
   Session(Session&&) noexcept;
   /// @brief Move assignment; the moved-from session may only be destroyed.
   Session& operator=(Session&&) noexcept;
+  /// @brief Closes the session; a transaction still open is rolled back
+  /// (end every Transaction before its session).
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -155,6 +158,7 @@ class CUSTMGMT_API Session {
 /// usable again.
 class CUSTMGMT_API Transaction {
  public:
+  /// @brief Move construction; the moved-from transaction is no longer active.
   Transaction(Transaction&&) noexcept;
   Transaction& operator=(Transaction&&) = delete;
   Transaction(const Transaction&) = delete;

@@ -74,6 +74,8 @@ struct CUSTMGMT_API PhoneNumber {
 /// @brief Parses `phone` with libphonenumber (default region from `options`),
 /// rejects numbers that are not valid for their region, and gives the E.164
 /// form and any extension (`ext. 123`, `x123`, `;ext=123`).
+/// @param phone the number as typed, with or without `+country`.
+/// @param options the default region for numbers written without `+country`.
 /// @param normalized when non-null and the number is valid, receives it.
 /// @return the field errors under field name `phone`; empty when valid.
 ///         Codes: `phone.required`, `phone.too_long`, `phone.unparsable`,
@@ -91,6 +93,7 @@ CUSTMGMT_API PhoneNumber normalize_phone(std::string_view phone, const PhoneOpti
 /// `US` a state/territory code (or its name) and a ZIP `12345` or
 /// `12345-6789`; for `CA` a province/territory code (or its name) and a
 /// postal code `A1A 1A1`. Fields are trimmed.
+/// @param address the address to check.
 /// @param normalized when non-null and valid, receives the address with
 ///        trimmed fields, alpha-2 country, upper-case state code for US/CA,
 ///        canonical ZIP/postal code.

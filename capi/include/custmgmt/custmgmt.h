@@ -1,5 +1,8 @@
-/* custmgmt.h -- the C interface of custmgmt, an embeddable store of customer
- * accounts and contacts. It wraps the C++ API of include/custmgmt/ one to
+/** @file custmgmt.h
+ * @brief The C interface of custmgmt, an embeddable store of customer
+ * accounts and contacts.
+ *
+ * It wraps the C++ API of include/custmgmt/ one to
  * one; the C++ documentation of each operation applies here too.
  *
  * Rules that hold for every function of this header:
@@ -77,6 +80,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/** Marks the exported functions of libcustmgmt_c. Define CUSTMGMT_C_STATIC
+ *  when linking the static library. */
 #if defined(CUSTMGMT_C_STATIC)
 #define CM_API
 #elif defined(_WIN32)
@@ -97,10 +102,13 @@ extern "C" {
 
 /* ------------------------------------------------------------ versions */
 
-/** Version of this header (semantic versioning). */
+/** Major version of this header (semantic versioning): incompatible changes. */
 #define CM_VERSION_MAJOR 0
+/** Minor version of this header: compatible additions. */
 #define CM_VERSION_MINOR 1
+/** Patch version of this header: compatible fixes. */
 #define CM_VERSION_PATCH 0
+/** Version of this header as a string; compare with cm_version(). */
 #define CM_VERSION_STRING "0.1.0"
 
 /** The version of the library actually linked, e.g. "0.1.0" (static text). */
@@ -169,9 +177,14 @@ CM_API void cm_string_free(char* str);
 
 /* ------------------------------------------------------------ store */
 
+/** An open store (database); thread-safe. Free with cm_store_free(). */
 typedef struct cm_store cm_store;
+/** A connection acting as one user or as the service role; one thread at a
+ *  time. Free with cm_session_free(). */
 typedef struct cm_session cm_session;
+/** A transaction (or savepoint) of a session. Free with cm_txn_free(). */
 typedef struct cm_txn cm_txn;
+/** One page of search or list results. Free with cm_page_free(). */
 typedef struct cm_page cm_page;
 
 /** Version of cm_store_options this header knows. */
@@ -204,6 +217,8 @@ CM_API cm_status cm_store_options_init(cm_store_options* out, unsigned int versi
  *  backend: "sqlite:PATH", a plain file path, ":memory:" (a private
  *  in-memory database shared by this store's sessions), or
  *  "postgresql://..." when the library was built with PostgreSQL.
+ *  @param out receives the store.
+ *  @param uri the connection URI or file path.
  *  @param options NULL for the defaults.
  *  @return CM_ERR_VALIDATION ("store.uri_invalid", "phone.region_invalid"...),
  *          CM_ERR_BACKEND, CM_ERR_INVALID_ARGUMENT (bad options version). */
@@ -233,7 +248,8 @@ CM_API cm_status cm_store_migrate(cm_store* store, int target);
 CM_API cm_status cm_session_open(cm_session** out, cm_store* store, const char* user_id);
 
 /** Opens a session as the service role: sees every row and may act for any
- *  user. @param audit_user optional (NULL): the UUID recorded as updated_by
+ *  user. @param out receives the session. @param store the open store.
+ *  @param audit_user optional (NULL): the UUID recorded as updated_by
  *  on writes (and as created_by when a record names none). */
 CM_API cm_status cm_session_open_service(cm_session** out, cm_store* store, const char* audit_user);
 
@@ -344,6 +360,8 @@ CM_API cm_status cm_contact_update(char** out_json, cm_session* session, const c
 CM_API cm_status cm_contact_remove(cm_session* session, int64_t id);
 
 /** Contacts of one account, the primary first, then by name; keyset pages.
+ *  @param out receives the page. @param session the acting session.
+ *  @param account_id the account whose contacts are listed.
  *  @param cursor optional (NULL or "" for the first page).
  *  @param limit 1-1000. @return CM_ERR_NOT_FOUND, CM_ERR_VALIDATION. */
 CM_API cm_status cm_contact_list(cm_page** out, cm_session* session, int64_t account_id,
@@ -387,6 +405,7 @@ CM_API cm_status cm_validate_email(char** out_normalized, const char* email);
 
 /** Validates a phone number with libphonenumber and gives its E.164 form,
  *  its extension ("" when none) and its region (e.g. "US").
+ *  @param out_e164 receives the E.164 form. @param phone the number as typed.
  *  @param out_extension optional. @param out_region optional.
  *  @param default_region optional: NULL means "US", "" means none.
  *  @return CM_ERR_VALIDATION on field "phone" ("phone.invalid",
