@@ -1,0 +1,130 @@
+// custmgmt-bench: the library next to hand-written raw baselines, in the same
+// process and run. See docs/benchmarks.md for what each number means.
+//
+//   custmgmt-bench [--scale N] [--backend sqlite|postgres|all] [--queries N]
+//                  [--reads N] [--updates N] [--seed N] [--dir DIR] [--out FILE]
+//
+// PostgreSQL runs when CUSTMGMT_BENCH_PG_URI or CUSTMGMT_TEST_PG_URI is set
+// (the database is migrated down and up again: use a scratch database).
+#include <unistd.h>
+
+#include <boost/json/serialize.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "bench_util.hpp"
+
+namespace bench {
+boost::json::object run_sqlite(const Options& o);
+#ifdef CUSTMGMT_BENCH_WITH_POSTGRES
+boost::json::object run_postgres(const Options& o);
+#endif
+}  // namespace bench
+
+namespace {
+
+[[noreturn]] void usage() {
+  std::cerr << "usage: custmgmt-bench [--scale N] [--backend sqlite|postgres|all] [--queries N] "
+               "[--reads N] [--updates N] [--seed N] [--dir DIR] [--out FILE]\n";
+  std::exit(2);
+}
+
+std::string machine_memory() {
+  std::ifstream in("/proc/meminfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("MemTotal:", 0) == 0) return line.substr(9);
+  }
+  return "?";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bench::Options o;
+  std::string backend = "all";
+  std::string out_path;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage();
+      return argv[++i];
+    };
+    if (a == "--scale") {
+      o.scale = std::stoll(value());
+    } else if (a == "--backend") {
+      backend = value();
+    } else if (a == "--queries") {
+      o.queries = std::stoi(value());
+    } else if (a == "--reads") {
+      o.reads = std::stoi(value());
+    } else if (a == "--updates") {
+      o.updates = std::stoi(value());
+    } else if (a == "--seed") {
+      o.seed = std::stoull(value());
+    } else if (a == "--dir") {
+      o.dir = value();
+    } else if (a == "--out") {
+      out_path = value();
+    } else {
+      usage();
+    }
+  }
+  if (o.scale < 100 || o.queries < 5 || o.reads < 1 || o.updates < 1) usage();
+  if (backend != "all" && backend != "sqlite" && backend != "postgres") usage();
+  if (o.dir.empty()) {
+    char tmpl[] = "/tmp/custmgmt-bench-XXXXXX";
+    if (!mkdtemp(tmpl)) return 1;
+    o.dir = tmpl;
+  }
+  for (const char* env : {"CUSTMGMT_BENCH_PG_URI", "CUSTMGMT_TEST_PG_URI"}) {
+    if (const char* v = std::getenv(env); v && *v && o.pg_uri.empty()) o.pg_uri = v;
+  }
+
+  boost::json::object result;
+  result["scale"] = o.scale;
+  result["seed"] = o.seed;
+  result["queries"] = o.queries;
+  result["started_at_unix"] = static_cast<std::int64_t>(std::time(nullptr));
+  boost::json::object machine;
+  machine["cpus_online"] = sysconf(_SC_NPROCESSORS_ONLN);
+  machine["mem_total"] = machine_memory();
+  result["machine"] = machine;
+  result["accounts"] = o.scale;
+  result["rows"] = bench::total_rows(o.seed, o.scale);
+
+  boost::json::object backends;
+  int rc = 0;
+  try {
+    if (backend != "postgres") backends["sqlite"] = bench::run_sqlite(o);
+    if (backend != "sqlite") {
+#ifdef CUSTMGMT_BENCH_WITH_POSTGRES
+      if (o.pg_uri.empty()) {
+        std::cerr << "custmgmt-bench: PostgreSQL skipped: set CUSTMGMT_BENCH_PG_URI or "
+                     "CUSTMGMT_TEST_PG_URI\n";
+        backends["postgresql"] = {{"skipped", "no CUSTMGMT_BENCH_PG_URI/CUSTMGMT_TEST_PG_URI"}};
+      } else {
+        backends["postgresql"] = bench::run_postgres(o);
+      }
+#else
+      std::cerr << "custmgmt-bench: PostgreSQL skipped: built without CUSTMGMT_WITH_POSTGRES\n";
+      backends["postgresql"] = {{"skipped", "built without CUSTMGMT_WITH_POSTGRES"}};
+#endif
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "custmgmt-bench: " << e.what() << "\n";
+    rc = 1;
+  }
+  result["backends"] = backends;
+  const std::string text = boost::json::serialize(result);
+  if (out_path.empty()) {
+    std::cout << text << "\n";
+  } else {
+    std::ofstream(out_path) << text << "\n";
+  }
+  return rc;
+}

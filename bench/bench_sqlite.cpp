@@ -1,0 +1,545 @@
+// SQLite: the library next to the raw sqlite3 C API on the same schema.
+//
+// Every database is created by opening a custmgmt Store on it (so the raw
+// side has exactly the library's schema, indexes and FTS5 triggers); the raw
+// side then works on the file with its own connection. The "same SQL"
+// statements below are copies of what src/backends/sqlite/sqlite_statements.cpp
+// generates for a user session; keep them in step.
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "bench_util.hpp"
+#include "custmgmt/backend.hpp"
+
+namespace bench {
+
+namespace {
+
+using custmgmt::backend::search_key;
+
+constexpr const char* kAccountColumns =
+    "id, company_name, customer_type, billing_address, service_address, account_notes, tags, "
+    "created_at, updated_at, created_by, updated_by, archived_at, version";
+constexpr const char* kContactColumns =
+    "id, customer_account_id, contact_name, email, phone, phone_extension, phone_display, role, "
+    "is_primary_contact, contact_notes, created_at, updated_at, created_by, updated_by, version";
+constexpr const char* kVisible =
+    "(customer_accounts.created_by = :uid OR customer_accounts.updated_by = :uid)";
+
+class Db {
+ public:
+  explicit Db(const std::string& path) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+      throw std::runtime_error("cannot open " + path);
+    }
+    // The library's connection settings (sqlite_database.cpp).
+    exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000");
+  }
+  ~Db() {
+    for (auto& [sql, st] : cache_) sqlite3_finalize(st);
+    sqlite3_close(db_);
+  }
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  void exec(const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "?";
+      sqlite3_free(err);
+      throw std::runtime_error("sqlite: " + msg + " in " + sql.substr(0, 200));
+    }
+  }
+  // A prepared statement, cached by its text and reset for reuse.
+  sqlite3_stmt* stmt(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+      sqlite3_stmt* st = nullptr;
+      if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr) !=
+          SQLITE_OK) {
+        throw std::runtime_error(std::string("sqlite prepare: ") + sqlite3_errmsg(db_) + " in " +
+                                 sql);
+      }
+      it = cache_.emplace(sql, st).first;
+    }
+    sqlite3_reset(it->second);
+    sqlite3_clear_bindings(it->second);
+    return it->second;
+  }
+  void step_done(sqlite3_stmt* st) {
+    const int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+      char* sql = sqlite3_expanded_sql(st);
+      std::string msg =
+          std::string("sqlite step: ") + sqlite3_errmsg(db_) + " in " + (sql ? sql : "?");
+      sqlite3_free(sql);
+      throw std::runtime_error(msg);
+    }
+    sqlite3_reset(st);
+  }
+  sqlite3* get() { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::map<std::string, sqlite3_stmt*> cache_;
+};
+
+void put(sqlite3_stmt* st, const char* name, const std::string& v) {
+  if (const int i = sqlite3_bind_parameter_index(st, name)) {
+    sqlite3_bind_text(st, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+}
+void put(sqlite3_stmt* st, const char* name, std::int64_t v) {
+  if (const int i = sqlite3_bind_parameter_index(st, name)) sqlite3_bind_int64(st, i, v);
+}
+void put(sqlite3_stmt* st, int i, const std::string& v) {
+  sqlite3_bind_text(st, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+}
+void put(sqlite3_stmt* st, int i, const std::optional<std::string>& v) {
+  if (v) {
+    put(st, i, *v);
+  } else {
+    sqlite3_bind_null(st, i);
+  }
+}
+
+// What a hand-written client reads: every column as text (ints as ints).
+struct RawRow {
+  std::int64_t id = 0;
+  std::int64_t created_at = 0;
+  std::string name;
+  std::vector<std::string> text;
+};
+
+std::vector<RawRow> read_rows(Db& db, sqlite3_stmt* st, int created_col) {
+  std::vector<RawRow> rows;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    RawRow r;
+    const int n = sqlite3_column_count(st);
+    r.id = sqlite3_column_int64(st, 0);
+    if (created_col >= 0) r.created_at = sqlite3_column_int64(st, created_col);
+    for (int c = 1; c < n; ++c) {
+      const auto* t = sqlite3_column_text(st, c);
+      r.text.emplace_back(t ? reinterpret_cast<const char*>(t) : "");
+    }
+    r.name = r.text[0];
+    rows.push_back(std::move(r));
+  }
+  if (rc != SQLITE_DONE)
+    throw std::runtime_error(std::string("sqlite: ") + sqlite3_errmsg(db.get()));
+  sqlite3_reset(st);
+  return rows;
+}
+
+std::string fresh_store(const std::string& path) {
+  std::remove(path.c_str());
+  std::remove((path + "-wal").c_str());
+  std::remove((path + "-shm").c_str());
+  (void)custmgmt::Store::open(path);
+  return path;
+}
+
+// ---- import ---------------------------------------------------------------
+
+constexpr const char* kInsertAccount =
+    "INSERT INTO customer_accounts (company_name, company_name_key, customer_type, "
+    "billing_address, service_address, account_notes, tags, created_at, updated_at, created_by, "
+    "updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?9)";
+constexpr const char* kInsertAccountWithId =
+    "INSERT INTO customer_accounts (id, company_name, company_name_key, customer_type, "
+    "billing_address, service_address, account_notes, tags, created_at, updated_at, created_by, "
+    "updated_by) VALUES (?10, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?9)";
+constexpr const char* kInsertContact =
+    "INSERT INTO customer_contacts (customer_account_id, contact_name, contact_name_key, email, "
+    "email_key, phone, role, is_primary_contact, created_at, updated_at, created_by, updated_by) "
+    "VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?9)";
+
+// Inserts the data set row by row; `with_id` gives accounts their final id
+// (bulk loader) instead of reading last_insert_rowid.
+double insert_all(Db& db, const Options& o, bool with_id) {
+  double seconds = 0;
+  sqlite3_stmt* acc = db.stmt(with_id ? kInsertAccountWithId : kInsertAccount);
+  sqlite3_stmt* con = db.stmt(kInsertContact);
+  const std::string user = kUser;
+  for (std::int64_t start = 0; start < o.scale; start += kBatch) {
+    std::vector<GenAccount> gen;
+    for (std::int64_t i = start; i < std::min(o.scale, start + kBatch); ++i) {
+      gen.push_back(make_account(o.seed, i));
+    }
+    const auto t0 = Clock::now();
+    for (std::size_t k = 0; k < gen.size(); ++k) {
+      const auto& g = gen[k];
+      put(acc, 1, g.company_name);
+      put(acc, 2, search_key(g.company_name));
+      put(acc, 3, std::string(g.residential ? "Residential" : "Commercial"));
+      put(acc, 4, address_json(g.billing));
+      put(acc, 5, address_json(g.service));
+      put(acc, 6, g.notes);
+      put(acc, 7, tags_json(g.tags));
+      sqlite3_bind_int64(acc, 8, g.created_at_us);
+      put(acc, 9, user);
+      const std::int64_t id = start + static_cast<std::int64_t>(k) + 1;
+      if (with_id) sqlite3_bind_int64(acc, 10, id);
+      db.step_done(acc);
+      const std::int64_t account_id = with_id ? id : sqlite3_last_insert_rowid(db.get());
+      for (const auto& c : g.contacts) {
+        sqlite3_bind_int64(con, 1, account_id);
+        put(con, 2, c.name);
+        put(con, 3, search_key(c.name));
+        put(con, 4, c.email);
+        put(con, 5, c.phone);
+        put(con, 6, c.role);
+        sqlite3_bind_int(con, 7, c.primary ? 1 : 0);
+        sqlite3_bind_int64(con, 8, g.created_at_us);
+        put(con, 9, user);
+        db.step_done(con);
+      }
+    }
+    seconds += seconds_since(t0);
+  }
+  return seconds;
+}
+
+// (a) What a user writes from the spec: prepared INSERTs in one
+// transaction, every index and FTS trigger live.
+std::pair<double, double> raw_straightforward_import(const std::string& path, const Options& o) {
+  Db db(path);
+  auto t0 = Clock::now();
+  db.exec("BEGIN IMMEDIATE");
+  double seconds = seconds_since(t0);
+  seconds += insert_all(db, o, false);
+  t0 = Clock::now();
+  db.exec("COMMIT");
+  seconds += seconds_since(t0);
+  return {seconds, static_cast<double>(total_rows(o.seed, o.scale))};
+}
+
+// (b) The engine's best: drop indexes and triggers, bare inserts, then the
+// tag table in one INSERT…SELECT, both FTS5 indexes rebuilt in one pass, and
+// the indexes and triggers recreated; a 256 MB page cache for the index
+// builds. One transaction.
+std::pair<double, double> raw_best_import(const std::string& path, const Options& o) {
+  Db db(path);
+  std::vector<std::pair<std::string, std::string>> objects;  // type, sql
+  {
+    sqlite3_stmt* st = db.stmt(
+        "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql "
+        "IS NOT NULL AND tbl_name IN ('customer_accounts', 'customer_contacts', "
+        "'customer_account_tags')");
+    std::vector<std::string> drops;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      const std::string type = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+      const std::string name = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+      objects.emplace_back(type, reinterpret_cast<const char*>(sqlite3_column_text(st, 2)));
+      drops.push_back("DROP " + std::string(type == "index" ? "INDEX " : "TRIGGER ") + name);
+    }
+    sqlite3_reset(st);
+    for (const auto& d : drops) db.exec(d);
+  }
+  auto t0 = Clock::now();
+  db.exec("PRAGMA cache_size = -262144");
+  db.exec("BEGIN IMMEDIATE");
+  double seconds = seconds_since(t0);
+  seconds += insert_all(db, o, true);
+  t0 = Clock::now();
+  db.exec(
+      "INSERT OR IGNORE INTO customer_account_tags(account_id, tag) SELECT a.id, j.value FROM "
+      "customer_accounts a, json_each(a.tags) j WHERE j.type = 'text'");
+  db.exec("INSERT INTO customer_accounts_fts(customer_accounts_fts) VALUES ('rebuild')");
+  db.exec("INSERT INTO customer_contacts_fts(customer_contacts_fts) VALUES ('rebuild')");
+  for (const auto& [type, sql] : objects) db.exec(sql);
+  db.exec("COMMIT");
+  seconds += seconds_since(t0);
+  return {seconds, static_cast<double>(total_rows(o.seed, o.scale))};
+}
+
+// The library sets created_at itself; spread it over five years exactly as
+// the raw loaders stored it (account i+1 = generated account i).
+void spread_created_at(const std::string& path, const Options& o) {
+  Db db(path);
+  db.exec("BEGIN IMMEDIATE");
+  sqlite3_stmt* st = db.stmt("UPDATE customer_accounts SET created_at = ?1 WHERE id = ?2");
+  for (std::int64_t i = 0; i < o.scale; ++i) {
+    sqlite3_bind_int64(st, 1, make_account(o.seed, i).created_at_us);
+    sqlite3_bind_int64(st, 2, i + 1);
+    db.step_done(st);
+  }
+  db.exec("COMMIT");
+}
+
+// ---- search ---------------------------------------------------------------
+
+std::string tier() {
+  return "(CASE WHEN company_name_key = :text_key THEN 0 WHEN substr(company_name_key, 1, "
+         "length(:text_key)) = :text_key THEN 1 ELSE 2 END)";
+}
+
+// The library's account search statement for a user session (copy of
+// account_search_sql()).
+std::string same_sql(const GenQuery& q, bool after) {
+  std::string sql =
+      std::string("SELECT ") + kAccountColumns + " FROM customer_accounts WHERE " + kVisible;
+  if (q.text) {
+    sql +=
+        " AND id IN (SELECT rowid FROM customer_accounts_fts WHERE customer_accounts_fts MATCH "
+        ":match)";
+  }
+  if (q.residential) sql += " AND customer_type = :customer_type";
+  if (!q.tags_any.empty()) {
+    sql += " AND id IN (SELECT t.account_id FROM customer_account_tags t WHERE t.tag IN (";
+    for (std::size_t i = 0; i < q.tags_any.size(); ++i) {
+      sql += (i ? ", :tag_any_" : ":tag_any_") + std::to_string(i);
+    }
+    sql += "))";
+  }
+  if (!q.tags_all.empty()) {
+    sql += " AND id IN (SELECT t.account_id FROM customer_account_tags t WHERE t.tag IN (";
+    for (std::size_t i = 0; i < q.tags_all.size(); ++i) {
+      sql += (i ? ", :tag_all_" : ":tag_all_") + std::to_string(i);
+    }
+    sql += ") GROUP BY t.account_id HAVING count(*) = :tag_all_count)";
+  }
+  if (q.created_from_us) sql += " AND created_at >= :created_from";
+  if (q.created_to_us) sql += " AND created_at < :created_to";
+  sql += " AND archived_at IS NULL";
+  if (q.text) {
+    if (after) {
+      sql +=
+          " AND (" + tier() + ", company_name_key, id) > (:after_number, :after_text, :after_id)";
+    }
+    sql += " ORDER BY " + tier() + ", company_name_key, id LIMIT :limit";
+  } else {
+    if (after) sql += " AND (created_at, id) < (:after_number, :after_id)";
+    sql += " ORDER BY created_at DESC, id DESC LIMIT :limit";
+  }
+  return sql;
+}
+
+std::string match_of(const std::string& text) {
+  std::string m;
+  for (const auto& w : custmgmt::backend::search_words(text)) {
+    if (!m.empty()) m += " AND ";
+    m += "\"" + w + "\"*";
+  }
+  return m;
+}
+
+void bind_filters(sqlite3_stmt* st, const GenQuery& q) {
+  put(st, ":uid", std::string(kUser));
+  if (q.text) {
+    put(st, ":match", match_of(*q.text));
+    put(st, ":text_key", search_key(*q.text));
+  }
+  if (q.residential) {
+    put(st, ":customer_type", std::string(*q.residential ? "Residential" : "Commercial"));
+  }
+  for (std::size_t i = 0; i < q.tags_any.size(); ++i) {
+    put(st, (":tag_any_" + std::to_string(i)).c_str(), q.tags_any[i]);
+  }
+  for (std::size_t i = 0; i < q.tags_all.size(); ++i) {
+    put(st, (":tag_all_" + std::to_string(i)).c_str(), q.tags_all[i]);
+  }
+  put(st, ":tag_all_count", static_cast<std::int64_t>(q.tags_all.size()));
+  if (q.created_from_us) put(st, ":created_from", *q.created_from_us);
+  if (q.created_to_us) put(st, ":created_to", *q.created_to_us);
+}
+
+bool run_same_sql(Db& db, const GenQuery& q, bool second, double& us) {
+  sqlite3_stmt* st = db.stmt(same_sql(q, false));
+  bind_filters(st, q);
+  put(st, ":limit", static_cast<std::int64_t>(kPageSize + 1));
+  auto t0 = Clock::now();
+  auto rows = read_rows(db, st, 7);
+  if (!second) {
+    us = seconds_since(t0) * 1e6;
+    return true;
+  }
+  if (rows.size() <= kPageSize) return false;
+  // The keyset position of the last row of page one, computed from the row
+  // as the library computes its cursor.
+  const RawRow& last = rows[kPageSize - 1];
+  st = db.stmt(same_sql(q, true));
+  bind_filters(st, q);
+  put(st, ":limit", static_cast<std::int64_t>(kPageSize + 1));
+  if (q.text) {
+    const auto key = search_key(last.name);
+    put(st, ":after_number",
+        static_cast<std::int64_t>(custmgmt::backend::relevance_tier(key, search_key(*q.text))));
+    put(st, ":after_text", key);
+  } else {
+    put(st, ":after_number", last.created_at);
+  }
+  put(st, ":after_id", last.id);
+  t0 = Clock::now();
+  rows = read_rows(db, st, 7);
+  us = seconds_since(t0) * 1e6;
+  return true;
+}
+
+// What a user writes from the spec: FTS ranked by bm25 over every match,
+// tag filters on the tags column, OFFSET for the second page.
+bool run_straightforward(Db& db, const GenQuery& q, bool second, double& us) {
+  std::string sql;
+  if (q.text) {
+    sql =
+        "SELECT a.id, a.company_name, a.customer_type, a.billing_address, a.service_address, "
+        "a.account_notes, a.tags, a.created_at, a.updated_at, a.created_by, a.updated_by, "
+        "a.archived_at, a.version FROM customer_accounts_fts f JOIN customer_accounts a ON "
+        "a.id = f.rowid WHERE customer_accounts_fts MATCH :match AND (a.created_by = :uid OR "
+        "a.updated_by = :uid) AND a.archived_at IS NULL";
+    if (q.residential) sql += " AND a.customer_type = :customer_type";
+    sql += " ORDER BY bm25(customer_accounts_fts) LIMIT :limit OFFSET :offset";
+  } else {
+    sql = std::string("SELECT ") + kAccountColumns +
+          " FROM customer_accounts a WHERE (a.created_by = :uid OR a.updated_by = :uid) AND "
+          "a.archived_at IS NULL";
+    if (q.residential) sql += " AND a.customer_type = :customer_type";
+    if (q.created_from_us) sql += " AND a.created_at >= :created_from";
+    if (q.created_to_us) sql += " AND a.created_at < :created_to";
+    if (!q.tags_any.empty()) {
+      sql += " AND EXISTS (SELECT 1 FROM json_each(a.tags) j WHERE j.value IN (";
+      for (std::size_t i = 0; i < q.tags_any.size(); ++i) {
+        sql += (i ? ", :tag_any_" : ":tag_any_") + std::to_string(i);
+      }
+      sql += "))";
+    }
+    if (!q.tags_all.empty()) {
+      sql += " AND (SELECT count(DISTINCT j.value) FROM json_each(a.tags) j WHERE j.value IN (";
+      for (std::size_t i = 0; i < q.tags_all.size(); ++i) {
+        sql += (i ? ", :tag_all_" : ":tag_all_") + std::to_string(i);
+      }
+      sql += ")) = :tag_all_count";
+    }
+    sql += " ORDER BY a.created_at DESC LIMIT :limit OFFSET :offset";
+  }
+  sqlite3_stmt* st = db.stmt(sql);
+  bind_filters(st, q);
+  put(st, ":limit", static_cast<std::int64_t>(kPageSize));
+  put(st, ":offset", static_cast<std::int64_t>(second ? kPageSize : 0));
+  const auto t0 = Clock::now();
+  const auto rows = read_rows(db, st, -1);
+  us = seconds_since(t0) * 1e6;
+  return !second || !rows.empty();
+}
+
+double raw_point_read(Db& db, custmgmt::Id id) {
+  const auto t0 = Clock::now();
+  sqlite3_stmt* st = db.stmt(std::string("SELECT ") + kAccountColumns +
+                             " FROM customer_accounts WHERE id = :id AND " + kVisible);
+  put(st, ":id", id);
+  put(st, ":uid", std::string(kUser));
+  const auto account = read_rows(db, st, 7);
+  st = db.stmt(std::string("SELECT ") + kContactColumns +
+               " FROM customer_contacts WHERE EXISTS (SELECT 1 FROM customer_accounts a WHERE "
+               "a.id = customer_contacts.customer_account_id AND (a.created_by = :uid OR "
+               "a.updated_by = :uid)) AND customer_account_id = :account_id ORDER BY "
+               "is_primary_contact DESC, contact_name_key, id LIMIT :limit");
+  put(st, ":uid", std::string(kUser));
+  put(st, ":account_id", id);
+  put(st, ":limit", static_cast<std::int64_t>(kPageSize + 1));
+  const auto contacts = read_rows(db, st, -1);
+  if (account.empty()) throw std::runtime_error("raw point read found nothing");
+  return seconds_since(t0) * 1e6;
+}
+
+double raw_update(Db& db, const custmgmt::Account& a) {
+  const auto t0 = Clock::now();
+  db.exec("BEGIN IMMEDIATE");
+  sqlite3_stmt* st = db.stmt(
+      std::string("UPDATE customer_accounts SET company_name = :company_name, company_name_key "
+                  "= :name_key, customer_type = :customer_type, billing_address = "
+                  ":billing_address, service_address = :service_address, account_notes = "
+                  ":account_notes, tags = :tags, updated_at = max(:now, updated_at + 1), "
+                  "updated_by = coalesce(:actor_user, updated_by), version = version + 1 WHERE "
+                  "id = :id AND version = :expected_version AND ") +
+      kVisible + " RETURNING " + kAccountColumns);
+  put(st, ":company_name", a.company_name);
+  put(st, ":name_key", search_key(a.company_name));
+  put(st, ":customer_type", std::string(custmgmt::to_string(a.customer_type)));
+  put(st, ":billing_address", custmgmt::to_json(a.billing_address));
+  put(st, ":service_address", custmgmt::to_json(a.service_address));
+  put(st, ":account_notes", *a.account_notes);
+  put(st, ":tags", tags_json(a.tags));
+  put(st, ":now",
+      std::chrono::duration_cast<std::chrono::microseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  put(st, ":actor_user", std::string(kUser));
+  put(st, ":uid", std::string(kUser));
+  put(st, ":id", a.id);
+  put(st, ":expected_version", a.version);
+  const auto rows = read_rows(db, st, 7);
+  db.exec("COMMIT");
+  if (rows.size() != 1) throw std::runtime_error("raw update changed no row");
+  return seconds_since(t0) * 1e6;
+}
+
+}  // namespace
+
+boost::json::object run_sqlite(const Options& o) {
+  boost::json::object out;
+  const std::string base = o.dir + "/sqlite-" + std::to_string(o.scale);
+  const std::int64_t accounts = o.scale;
+
+  std::fprintf(stderr, "sqlite: import (straightforward raw)\n");
+  const auto straight_path = fresh_store(base + "-straightforward.db");
+  const auto straight = run_in_child([&] { return raw_straightforward_import(straight_path, o); });
+  std::fprintf(stderr, "sqlite: import (engine's best raw)\n");
+  const auto best_path = fresh_store(base + "-best.db");
+  const auto best = run_in_child([&] { return raw_best_import(best_path, o); });
+  std::fprintf(stderr, "sqlite: import (library)\n");
+  const auto lib_path = fresh_store(base + "-library.db");
+  const auto lib = run_in_child([&] { return library_import(lib_path, o); });
+  for (const auto& p : {straight_path, best_path}) {
+    std::remove(p.c_str());
+    std::remove((p + "-wal").c_str());
+    std::remove((p + "-shm").c_str());
+  }
+
+  boost::json::object import;
+  import["library"] = import_json(lib, accounts);
+  import["raw_straightforward"] = import_json(straight, accounts);
+  import["raw_best"] = import_json(best, accounts);
+  import["ratio_library_to_straightforward"] =
+      ratio(ratio(lib.count, lib.seconds), ratio(straight.count, straight.seconds));
+  import["ratio_library_to_best"] =
+      ratio(ratio(lib.count, lib.seconds), ratio(best.count, best.seconds));
+  out["import"] = import;
+
+  std::fprintf(stderr, "sqlite: spreading created_at over five years\n");
+  spread_created_at(lib_path, o);
+
+  std::fprintf(stderr, "sqlite: export\n");
+  const auto exp = run_in_child([&] { return library_export(lib_path); });
+  boost::json::object ex;
+  ex["seconds"] = exp.seconds;
+  ex["rows"] = exp.count;
+  ex["rows_per_s"] = ratio(exp.count, exp.seconds);
+  ex["peak_rss_kb"] = exp.peak_rss_kb;
+  out["export"] = ex;
+
+  std::fprintf(stderr, "sqlite: search, point read, update, stats\n");
+  Db db(lib_path);
+  RawHooks hooks;
+  hooks.warm = [&] {
+    db.exec("SELECT count(*) FROM customer_accounts; SELECT count(*) FROM customer_contacts");
+  };
+  hooks.same_sql = [&](const GenQuery& q, bool second, double& us) {
+    return run_same_sql(db, q, second, us);
+  };
+  hooks.straightforward = [&](const GenQuery& q, bool second, double& us) {
+    return run_straightforward(db, q, second, us);
+  };
+  hooks.point_read = [&](custmgmt::Id id) { return raw_point_read(db, id); };
+  hooks.update = [&](const custmgmt::Account& a) { return raw_update(db, a); };
+  run_query_workloads(lib_path, o, hooks, out);
+  return out;
+}
+
+}  // namespace bench

@@ -1,0 +1,317 @@
+#include "bench_util.hpp"
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <stdexcept>
+
+#include "custmgmt/json.hpp"
+
+namespace bench {
+
+using custmgmt::Account;
+
+double Latencies::percentile(double p) const {
+  if (us_.empty()) return 0;
+  std::vector<double> v = us_;
+  std::sort(v.begin(), v.end());
+  // Nearest rank.
+  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size())));
+  return v[std::min(v.size() - 1, rank == 0 ? 0 : rank - 1)];
+}
+
+boost::json::object Latencies::summary() const {
+  boost::json::object o;
+  double sum = 0;
+  for (double x : us_) sum += x;
+  o["n"] = us_.size();
+  o["mean_ms"] = us_.empty() ? 0.0 : sum / static_cast<double>(us_.size()) / 1000.0;
+  o["p50_ms"] = percentile(50) / 1000.0;
+  o["p95_ms"] = percentile(95) / 1000.0;
+  o["p99_ms"] = percentile(99) / 1000.0;
+  return o;
+}
+
+double ratio(double a, double b) {
+  return b > 0 ? a / b : 0.0;
+}
+
+ChildResult run_in_child(const std::function<std::pair<double, double>()>& work) {
+  int fds[2];
+  if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    close(fds[0]);
+    double out[2] = {-1, 0};
+    try {
+      const auto r = work();
+      out[0] = r.first;
+      out[1] = r.second;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "custmgmt-bench: child failed: %s\n", e.what());
+    }
+    const ssize_t n = write(fds[1], out, sizeof out);
+    std::fflush(nullptr);
+    _exit(n == static_cast<ssize_t>(sizeof out) && out[0] >= 0 ? 0 : 1);
+  }
+  close(fds[1]);
+  double in[2] = {-1, 0};
+  const ssize_t n = read(fds[0], in, sizeof in);
+  close(fds[0]);
+  int status = 0;
+  struct rusage ru {};
+  wait4(pid, &status, 0, &ru);
+  if (n != static_cast<ssize_t>(sizeof in) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw std::runtime_error("a benchmark child process failed");
+  }
+  return {in[0], in[1], ru.ru_maxrss};
+}
+
+std::int64_t total_rows(std::uint64_t seed, std::int64_t scale) {
+  std::int64_t rows = 0;
+  for (std::int64_t i = 0; i < scale; ++i) {
+    rows += 1 + static_cast<std::int64_t>(make_account(seed, i).contacts.size());
+  }
+  return rows;
+}
+
+namespace {
+
+custmgmt::Address to_address(const GenAddress& a) {
+  return {a.street, a.city, a.state, a.zip, a.country};
+}
+
+}  // namespace
+
+Account to_account(const GenAccount& g) {
+  Account a;
+  a.company_name = g.company_name;
+  a.customer_type =
+      g.residential ? custmgmt::CustomerType::Residential : custmgmt::CustomerType::Commercial;
+  a.billing_address = to_address(g.billing);
+  a.service_address = to_address(g.service);
+  a.account_notes = g.notes;
+  a.tags = g.tags;
+  return a;
+}
+
+custmgmt::AccountQuery to_query(const GenQuery& g) {
+  custmgmt::AccountQuery q;
+  q.text = g.text;
+  if (g.residential) {
+    q.customer_type =
+        *g.residential ? custmgmt::CustomerType::Residential : custmgmt::CustomerType::Commercial;
+  }
+  q.tags_any = g.tags_any;
+  q.tags_all = g.tags_all;
+  if (g.created_from_us) q.created_from = custmgmt::from_micros(*g.created_from_us);
+  if (g.created_to_us) q.created_to = custmgmt::from_micros(*g.created_to_us);
+  q.limit = kPageSize;
+  return q;
+}
+
+std::pair<double, double> library_import(const std::string& uri, const Options& o) {
+  auto store = custmgmt::Store::open(uri);
+  auto session = store.service(std::string_view(kUser));
+  double seconds = 0;
+  double rows = 0;
+  auto t0 = Clock::now();
+  auto tx = session.transaction();
+  seconds += seconds_since(t0);
+  for (std::int64_t start = 0; start < o.scale; start += kBatch) {
+    const std::int64_t end = std::min(o.scale, start + kBatch);
+    std::vector<GenAccount> gen;
+    std::vector<Account> batch;
+    for (std::int64_t i = start; i < end; ++i) {
+      gen.push_back(make_account(o.seed, i));
+      batch.push_back(to_account(gen.back()));
+    }
+    std::vector<custmgmt::Contact> contacts;
+    for (std::size_t k = 0; k < gen.size(); ++k) {
+      for (const auto& gc : gen[k].contacts) {
+        custmgmt::Contact c;
+        c.contact_name = gc.name;
+        c.email = gc.email;
+        c.phone = gc.phone;
+        c.role = gc.role;
+        c.is_primary_contact = gc.primary;
+        contacts.push_back(std::move(c));
+      }
+    }
+    t0 = Clock::now();
+    const auto stored = session.accounts().create_many(batch);
+    std::size_t next = 0;
+    for (std::size_t k = 0; k < gen.size(); ++k) {
+      for (std::size_t j = 0; j < gen[k].contacts.size(); ++j) {
+        auto& c = contacts[next++];
+        c.customer_account_id = stored[k].id;
+        session.contacts().add(c);
+      }
+    }
+    seconds += seconds_since(t0);
+    rows += static_cast<double>(batch.size() + contacts.size());
+  }
+  t0 = Clock::now();
+  tx.commit();
+  seconds += seconds_since(t0);
+  return {seconds, rows};
+}
+
+std::pair<double, double> library_export(const std::string& uri) {
+  auto store = custmgmt::Store::open(uri);
+  auto session = store.service();
+  const auto t0 = Clock::now();
+  double rows = 0;
+  std::size_t bytes = 0;
+  custmgmt::AccountQuery q;
+  q.sort = custmgmt::AccountSort::CreatedAsc;
+  q.limit = 1000;
+  for (;;) {
+    auto page = session.accounts().search(q);
+    for (const auto& a : page.items) {
+      bytes += custmgmt::to_json(a).size();
+      ++rows;
+      std::string cursor;
+      for (;;) {
+        auto contacts = session.contacts().list(a.id, cursor, 1000);
+        for (const auto& c : contacts.items) {
+          bytes += custmgmt::to_json(c).size();
+          ++rows;
+        }
+        if (!contacts.next_cursor) break;
+        cursor = *contacts.next_cursor;
+      }
+    }
+    if (!page.next_cursor) break;
+    q.cursor = *page.next_cursor;
+  }
+  if (bytes == 0 && rows > 0) throw std::runtime_error("export wrote nothing");
+  return {seconds_since(t0), rows};
+}
+
+boost::json::object import_json(const ChildResult& r, std::int64_t accounts) {
+  boost::json::object o;
+  o["seconds"] = r.seconds;
+  o["rows"] = r.count;
+  o["rows_per_s"] = ratio(r.count, r.seconds);
+  o["accounts_per_s"] = ratio(static_cast<double>(accounts), r.seconds);
+  o["peak_rss_kb"] = r.peak_rss_kb;
+  return o;
+}
+
+namespace {
+
+double p99(const boost::json::object& o) {
+  return o.at("p99_ms").as_double();
+}
+
+}  // namespace
+
+void run_query_workloads(const std::string& uri, const Options& o, RawHooks& raw,
+                         boost::json::object& out) {
+  auto store = custmgmt::Store::open(uri);
+  auto user = store.session(kUser);
+  const auto queries = make_queries(o.seed, o.queries);
+
+  // Warm the caches (the machine drops idle page cache): one untimed pass of
+  // every query through every path.
+  if (raw.warm) raw.warm();
+  for (const auto& g : queries) {
+    (void)user.accounts().search(to_query(g));
+    double ignored = 0;
+    raw.same_sql(g, false, ignored);
+    raw.straightforward(g, false, ignored);
+  }
+
+  Latencies lib[kShapeCount], same[kShapeCount], plain[kShapeCount];
+  for (const auto& g : queries) {
+    const int s = static_cast<int>(g.shape);
+    const bool second = g.shape == Shape::kSecondPage;
+    auto q = to_query(g);
+    if (second) {
+      const auto first = user.accounts().search(q);
+      if (!first.next_cursor) continue;
+      q.cursor = *first.next_cursor;
+    }
+    const auto t0 = Clock::now();
+    const auto page = user.accounts().search(q);
+    lib[s].add(seconds_since(t0) * 1e6);
+    (void)page;
+    double us = 0;
+    if (raw.same_sql(g, second, us)) same[s].add(us);
+    if (raw.straightforward(g, second, us)) plain[s].add(us);
+  }
+  boost::json::object search;
+  for (int s = 0; s < kShapeCount; ++s) {
+    boost::json::object shape;
+    const auto l = lib[s].summary();
+    const auto r = same[s].summary();
+    const auto p = plain[s].summary();
+    shape["library"] = l;
+    shape["raw_same_sql"] = r;
+    shape["straightforward_sql"] = p;
+    shape["ratio_p99_library_to_raw"] = ratio(p99(l), p99(r));
+    shape["speedup_p99_vs_straightforward"] = ratio(p99(p), p99(l));
+    search[shape_name(static_cast<Shape>(s))] = shape;
+  }
+  out["search"] = search;
+
+  // Point read of an account with its contacts, at fixed pseudo-random ids.
+  Latencies read_lib, read_raw;
+  const auto n = static_cast<std::uint64_t>(o.scale);
+  for (int i = 0; i < o.reads; ++i) {
+    const auto id = static_cast<custmgmt::Id>(1 + (static_cast<std::uint64_t>(i) * 7919 + 13) % n);
+    auto t0 = Clock::now();
+    const auto a = user.accounts().get(id);
+    const auto contacts = user.contacts().list(id);
+    read_lib.add(seconds_since(t0) * 1e6);
+    (void)a;
+    (void)contacts;
+    read_raw.add(raw.point_read(id));
+  }
+  boost::json::object point;
+  point["library"] = read_lib.summary();
+  point["raw_same_sql"] = read_raw.summary();
+  point["ratio_p50_library_to_raw"] = ratio(read_lib.percentile(50), read_raw.percentile(50));
+  point["ratio_p99_library_to_raw"] = ratio(read_lib.percentile(99), read_raw.percentile(99));
+  out["point_read"] = point;
+
+  // Single-row update of the notes; library and raw on different rows.
+  Latencies up_lib, up_raw;
+  for (int i = 0; i < o.updates; ++i) {
+    const auto id_lib = static_cast<custmgmt::Id>(1 + (static_cast<std::uint64_t>(i) * 104729) % n);
+    const auto id_raw = static_cast<custmgmt::Id>(1 + (id_lib % n));
+    auto a = user.accounts().get(id_lib);
+    a.account_notes = "Updated by the benchmark, round " + std::to_string(i);
+    const auto t0 = Clock::now();
+    (void)user.accounts().update(a);
+    up_lib.add(seconds_since(t0) * 1e6);
+    auto b = user.accounts().get(id_raw);
+    b.account_notes = "Updated raw by the benchmark, round " + std::to_string(i);
+    up_raw.add(raw.update(b));
+  }
+  boost::json::object update;
+  update["library"] = up_lib.summary();
+  update["raw_same_sql"] = up_raw.summary();
+  update["ratio_p50_library_to_raw"] = ratio(up_lib.percentile(50), up_raw.percentile(50));
+  out["update"] = update;
+
+  Latencies stats;
+  for (int i = 0; i < 20; ++i) {
+    const auto t0 = Clock::now();
+    (void)user.accounts().stats();
+    stats.add(seconds_since(t0) * 1e6);
+  }
+  boost::json::object st;
+  st["library"] = stats.summary();
+  out["stats"] = st;
+}
+
+}  // namespace bench

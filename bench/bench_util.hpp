@@ -1,0 +1,92 @@
+// Timing, percentiles, child processes and the library workloads shared by
+// the SQLite and PostgreSQL parts of custmgmt-bench.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "bench_data.hpp"
+#include "custmgmt/custmgmt.hpp"
+
+namespace bench {
+
+// The user that owns every generated account (all searches act as him).
+constexpr const char* kUser = "6f1c2a4e-7f2b-4f4e-9d1a-2b8e5f0c9a11";
+constexpr std::int64_t kBatch = 1000;
+constexpr std::size_t kPageSize = 50;
+
+struct Options {
+  std::int64_t scale = 10000;
+  std::uint64_t seed = 42;
+  int queries = 1000;
+  int reads = 1000;
+  int updates = 300;
+  std::string dir;  // scratch directory for SQLite files
+  std::string pg_uri;
+};
+
+using Clock = std::chrono::steady_clock;
+
+inline double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// Latencies in microseconds; summary() gives n, mean and p50/p95/p99 (ms).
+class Latencies {
+ public:
+  void add(double us) { us_.push_back(us); }
+  bool empty() const { return us_.empty(); }
+  boost::json::object summary() const;
+  double percentile(double p) const;
+
+ private:
+  std::vector<double> us_;
+};
+
+// Runs `work` in a forked child (so that its peak RSS is its own) and
+// returns {seconds, count, peak_rss_kb}. `work` returns {seconds, count}.
+struct ChildResult {
+  double seconds = 0;
+  double count = 0;
+  long peak_rss_kb = 0;
+};
+ChildResult run_in_child(const std::function<std::pair<double, double>()>& work);
+
+// Rows (accounts + contacts) of the data set.
+std::int64_t total_rows(std::uint64_t seed, std::int64_t scale);
+
+custmgmt::Account to_account(const GenAccount& g);
+custmgmt::AccountQuery to_query(const GenQuery& g);
+
+// Library import of the whole data set in one transaction: create_many per
+// batch of accounts, then contacts().add for each contact. Times only the
+// library calls (not data generation). Returns {seconds, rows}.
+std::pair<double, double> library_import(const std::string& uri, const Options& o);
+// Pages through every account (search, created order) and its contacts,
+// serialising each record to JSON as an exporter would. Returns {seconds, rows}.
+std::pair<double, double> library_export(const std::string& uri);
+
+// Import result as JSON: seconds, rows/s, accounts/s, peak RSS.
+boost::json::object import_json(const ChildResult& r, std::int64_t accounts);
+
+// Library search, point read, update and stats workloads on an imported
+// store; `raw` hooks time the same work done raw. Filled into `out`.
+struct RawHooks {
+  // Runs query `q`; page 2 when `second_page`. Returns false when the query
+  // has no second page. Times only the timed request itself.
+  std::function<bool(const GenQuery& q, bool second_page, double& us)> same_sql;
+  std::function<bool(const GenQuery& q, bool second_page, double& us)> straightforward;
+  std::function<void()> warm;
+  std::function<double(custmgmt::Id id)> point_read;               // returns µs
+  std::function<double(const custmgmt::Account& current)> update;  // returns µs
+};
+void run_query_workloads(const std::string& uri, const Options& o, RawHooks& raw,
+                         boost::json::object& out);
+
+double ratio(double a, double b);
+
+}  // namespace bench
