@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <exception>
 #include <pqxx/nontransaction>
@@ -74,16 +75,6 @@ Stmt contact_search_statement(backend::ContactOrder order) {
       break;
   }
   return Stmt::kSearchContactsName;
-}
-
-boost::json::object address_json(const Address& a) {
-  boost::json::object o;
-  if (!a.street.empty()) o["street"] = a.street;
-  if (!a.city.empty()) o["city"] = a.city;
-  if (!a.state.empty()) o["state"] = a.state;
-  if (!a.zip.empty()) o["zip"] = a.zip;
-  if (!a.country.empty()) o["country"] = a.country;
-  return o;
 }
 
 boost::json::value optional_json(const std::optional<std::string>& s) {
@@ -380,24 +371,28 @@ Account PostgresConnection::insert_account(const Account& account, const std::st
 }
 
 std::vector<Account> PostgresConnection::insert_accounts(
-    const std::vector<std::pair<Account, std::string>>& rows) {
+    const std::vector<Account>& accounts, const std::vector<std::string>& name_keys) {
+  if (name_keys.size() != accounts.size()) {
+    throw BackendError("backend.error", "postgresql: insert_accounts: one name key per account");
+  }
   return run("insert_accounts", Route::kPrimary, [&](pqxx::transaction_base& tx) {
     std::vector<Account> out;
-    out.reserve(rows.size());
-    for (std::size_t start = 0; start < rows.size(); start += kBulkBatch) {
-      const std::size_t end = std::min(rows.size(), start + kBulkBatch);
+    out.reserve(accounts.size());
+    for (std::size_t start = 0; start < accounts.size(); start += kBulkBatch) {
+      const std::size_t end = std::min(accounts.size(), start + kBulkBatch);
       boost::json::array batch;
       batch.reserve(end - start);
       for (std::size_t i = start; i < end; ++i) {
-        const Account& a = rows[i].first;
+        const Account& a = accounts[i];
         boost::json::array tags;
         for (const auto& t : a.tags) tags.emplace_back(t);
         boost::json::object o;
         o["company_name"] = a.company_name;
-        o["company_name_key"] = rows[i].second;
+        o["company_name_key"] = name_keys[i];
         o["customer_type"] = std::string(to_string(a.customer_type));
-        o["billing_address"] = address_json(a.billing_address);
-        o["service_address"] = address_json(a.service_address);
+        // The same JSON text insert_account() binds.
+        o["billing_address"] = boost::json::parse(to_json(a.billing_address));
+        o["service_address"] = boost::json::parse(to_json(a.service_address));
         o["account_notes"] = optional_json(a.account_notes);
         o["tags"] = std::move(tags);
         o["created_by"] = optional_json(a.created_by);
@@ -408,7 +403,8 @@ std::vector<Account> PostgresConnection::insert_accounts(
       p.text(boost::json::serialize(batch));
       const auto r = exec(tx, Stmt::kInsertAccounts, p);
       // Identity values are drawn in insertion order, which follows the
-      // input order (ORDER BY ordinality); RETURNING order is not promised.
+      // input order (ORDER BY ordinality); RETURNING order is not promised,
+      // so the batch is put back in input order by id.
       std::vector<Account> stored;
       stored.reserve(r.size());
       for (const auto& row : r) stored.push_back(postgres::read_account(row));
@@ -696,13 +692,6 @@ void PostgresConnection::drop_migrations_table() {
   run("drop_migrations_table", Route::kPrimary, [&](pqxx::transaction_base& tx) {
     exec(tx, Stmt::kMigrationLock);
     tx.exec(postgres::statement_sql(Stmt::kDropMigrationsTable));
-  });
-}
-
-std::pair<int, bool> PostgresConnection::read_server() {
-  return run("read_server", Route::kRead, [&](pqxx::transaction_base& tx) {
-    const auto r = exec(tx, Stmt::kServerInfo);
-    return std::make_pair(r.at(0)[0].as<int>(), r.at(0)[1].as<bool>());
   });
 }
 

@@ -54,6 +54,15 @@ class PostgresConnection final : public backend::Connection {
   void rollback_to_savepoint(const std::string& name) override;
 
   Account insert_account(const Account& account, const std::string& name_key) override;
+  // The bulk fast path: one INSERT … SELECT from a JSON array per batch of
+  // at most 1000 rows (not COPY: PostgreSQL refuses COPY FROM into a table
+  // whose row-level security applies to the role, and COPY returns no rows).
+  // The insert policy checks every row, so under RLS each must name the
+  // acting user as created_by; one refused row fails the whole call. Runs in
+  // the current transaction or in one of its own, so a failure in any batch
+  // leaves nothing behind. Returns the stored rows in input order.
+  std::vector<Account> insert_accounts(const std::vector<Account>& accounts,
+                                       const std::vector<std::string>& name_keys) override;
   std::optional<Account> select_account(Id id) override;
   std::optional<Account> update_account(const Account& account, const std::string& name_key,
                                         std::int64_t expected_version) override;
@@ -75,16 +84,6 @@ class PostgresConnection final : public backend::Connection {
   void execute_script(const std::string& sql) override;
   void record_migration(const backend::Migration& migration, bool applied) override;
   void drop_migrations_table() override;
-
-  // Bulk fast path (for imports): inserts all `rows` (account, name key) with
-  // one statement per batch of at most 1000, in order, and returns the stored
-  // accounts in the same order. Runs in the current transaction or its own.
-  // Under RLS each row must name the acting user as created_by.
-  std::vector<Account> insert_accounts(const std::vector<std::pair<Account, std::string>>& rows);
-
-  // Where a read outside a transaction would be served now: the server's
-  // port and whether it is a standby. For tests of replica routing.
-  std::pair<int, bool> read_server();
 
  private:
   // A live libpq connection and what its login role may become.

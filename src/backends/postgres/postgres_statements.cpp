@@ -283,9 +283,6 @@ std::string build(Stmt id) {
     case Stmt::kDropMigrationsTable:
       return "DROP TABLE IF EXISTS schema_migrations";
 
-    case Stmt::kServerInfo:
-      return "SELECT coalesce(inet_server_port(), 0), pg_is_in_recovery()";
-
     case Stmt::kCount:
       break;
   }
@@ -325,7 +322,6 @@ constexpr std::array<const char*, kStmtCount> kNames = {
     "cm_record_migration",
     "cm_erase_migration",
     "cm_drop_migrations_table",
-    "cm_server_info",
 };
 
 }  // namespace

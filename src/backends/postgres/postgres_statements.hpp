@@ -14,7 +14,7 @@ enum class Stmt : std::size_t {
   kActor,  // $1 role, $2 JWT claims JSON ('' for none)
 
   kInsertAccount,
-  kInsertAccounts,  // $1 JSON array of rows (see insert_accounts)
+  kInsertAccounts,  // $1 JSON array of rows (see PostgresConnection::insert_accounts)
   kSelectAccount,
   kUpdateAccount,
   kSetArchived,
@@ -46,8 +46,6 @@ enum class Stmt : std::size_t {
   kRecordMigration,
   kEraseMigration,
   kDropMigrationsTable,
-
-  kServerInfo,
 
   kCount
 };
