@@ -3,16 +3,25 @@
 //
 // The server comes from the environment, as `scripts/pg-cluster start`
 // prints it:
-//   CUSTMGMT_TEST_PG_URI          the application login (NOINHERIT, member of
-//                                 authenticated and service_role; no rights
-//                                 of its own), e.g. postgresql://u:p@127.0.0.1:5432/db
-//   CUSTMGMT_TEST_PG_ADMIN_URI    a superuser, for fixtures (CREATE DATABASE,
-//                                 TRUNCATE, pg_terminate_backend)
-//   CUSTMGMT_TEST_PG_REPLICA_URI  optional: the application login on a
-//                                 streaming replica of the same cluster
-// To use an existing server, set the first two yourself (URI form only: the
-// database name is swapped per test database). Without them every
-// PostgreSQL test fails with a message saying so: nothing is skipped.
+//   CUSTMGMT_TEST_PG_URI                the application login (NOINHERIT, member
+//                                       of authenticated and service_role; no
+//                                       rights of its own), e.g.
+//                                       postgresql://u:p@127.0.0.1:5432/db
+//   CUSTMGMT_TEST_PG_ADMIN_URI          a superuser, for fixtures (CREATE
+//                                       DATABASE, TRUNCATE, pg_terminate_backend)
+// and, for the read_replicas suite of postgres_test only:
+//   CUSTMGMT_TEST_PG_REPLICA_URI        the application login on a streaming
+//                                       replica of the same cluster
+//   CUSTMGMT_TEST_PG_REPLICA_ADMIN_URI  a superuser on that replica (pauses WAL
+//                                       replay)
+//   CUSTMGMT_TEST_PG_REPLICA_DIR        the replica's data directory, which the
+//                                       test stops and starts with pg_ctl
+//   CUSTMGMT_TEST_PG_BIN                pg_ctl's directory (default
+//                                       /usr/lib/postgresql/15/bin)
+// To use an existing server, set these yourself (URI form only: the
+// database name is swapped per test database); docs/postgresql.md says what
+// the server needs. Without them every PostgreSQL test fails with a message
+// saying so: nothing is skipped.
 #pragma once
 
 #include <memory>

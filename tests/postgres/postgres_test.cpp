@@ -1,24 +1,34 @@
 // What only the PostgreSQL backend has: row-level security enforced by the
 // server for any client, migrations that leave nothing behind, reconnection,
-// the name-search configuration, the bulk insert path and read replicas.
+// the name-search configuration, the bulk insert path and read replicas,
+// all through the public API (raw libpqxx only to look below it).
 // Needs the server of pg_test_env.hpp; fails (never skips) without it.
+//
+// The suite read_replicas stops and restarts the shared replica and pauses
+// its WAL replay: ctest runs it as its own test (postgres_replica_test,
+// RUN_SERIAL), and postgres_test runs everything else.
 #define BOOST_TEST_MODULE custmgmt_postgres
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <cerrno>
 #include <chrono>
 #include <pqxx/connection>
 #include <pqxx/errorhandler>
 #include <pqxx/except>
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "backends/postgres/postgres_backend.hpp"
-#include "backends/postgres/postgres_connection.hpp"
 #include "custmgmt/custmgmt.hpp"
 #include "postgres/pg_test_env.hpp"
 
@@ -338,133 +348,426 @@ BOOST_AUTO_TEST_CASE(name_search_uses_the_word_index) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-BOOST_AUTO_TEST_SUITE(backend_internals)
+BOOST_AUTO_TEST_SUITE(bulk_insert)
 
-custmgmt::detail::PostgresConfig config_for(const std::string& db) {
-  custmgmt::detail::PostgresConfig c;
-  c.uri = app_uri(db);
-  return c;
+std::vector<Account> numbered_accounts(int count, const std::string& prefix) {
+  std::vector<Account> out;
+  out.reserve(static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i) {
+    Account a = account_named(prefix + " " + std::to_string(i));
+    a.customer_type = i % 3 == 0 ? CustomerType::Residential : CustomerType::Commercial;
+    a.tags = {"bulk", i % 2 == 0 ? "even" : "odd"};
+    a.billing_address.street = std::to_string(i) + " \"Quoted\" Street, O'Hara's";
+    a.billing_address.city = "Zürich";
+    if (i % 5 == 0) a.account_notes = "note\n" + std::to_string(i) + " \\ tab\t end";
+    out.push_back(std::move(a));
+  }
+  return out;
 }
 
-BOOST_AUTO_TEST_CASE(bulk_insert_stores_every_row_in_order) {
+std::string count_accounts(const std::string& db) {
+  return pg::admin_exec(db, "SELECT count(*) FROM customer_accounts");
+}
+
+BOOST_AUTO_TEST_CASE(create_many_stores_5000_rows_in_one_call_in_input_order) {
   FreshDatabase f;
-  custmgmt::detail::PostgresBackend backend(config_for(f.db));
-  custmgmt::backend::Actor actor;
-  actor.user = kUserA;
-  auto conn = backend.connect(actor);
-  auto& pgconn = dynamic_cast<custmgmt::detail::PostgresConnection&>(*conn);
-  std::vector<std::pair<Account, std::string>> rows;
-  for (int i = 0; i < 2500; ++i) {
-    Account a = account_named("Bulk " + std::to_string(i));
-    a.tags = {"bulk", i % 2 == 0 ? "even" : "odd"};
-    a.billing_address.city = "Town \"" + std::to_string(i) + "\"";
-    a.created_by = kUserA;
-    a.updated_by = kUserA;
-    rows.emplace_back(a, custmgmt::backend::search_key(a.company_name));
-  }
+  Session a = f.store.session(kUserA);
+  const auto input = numbered_accounts(5000, "Bulk");
   const auto start = std::chrono::steady_clock::now();
-  const auto stored = pgconn.insert_accounts(rows);
+  const auto stored = a.accounts().create_many(input);
   const auto took = std::chrono::steady_clock::now() - start;
-  BOOST_TEST_MESSAGE("2500 accounts in "
+  BOOST_TEST_MESSAGE("create_many: 5000 accounts in "
                      << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
                      << " ms");
-  BOOST_TEST_REQUIRE(stored.size() == rows.size());
+  BOOST_TEST(count_accounts(f.db) == "5000");
+  BOOST_TEST_REQUIRE(stored.size() == input.size());
   for (std::size_t i = 0; i < stored.size(); ++i) {
-    BOOST_TEST(stored[i].company_name == rows[i].first.company_name);
-    BOOST_TEST(stored[i].tags == rows[i].first.tags);
-    BOOST_CHECK(stored[i].billing_address == rows[i].first.billing_address);
+    BOOST_TEST(stored[i].company_name == input[i].company_name);
+    BOOST_CHECK(stored[i].customer_type == input[i].customer_type);
+    BOOST_TEST(stored[i].tags == input[i].tags);
+    BOOST_CHECK(stored[i].billing_address == input[i].billing_address);
+    BOOST_CHECK(stored[i].service_address == input[i].service_address);
+    BOOST_CHECK(stored[i].account_notes == input[i].account_notes);
+    BOOST_CHECK(stored[i].created_by == kUserA);
+    BOOST_CHECK(stored[i].updated_by == kUserA);
     BOOST_TEST(stored[i].version == 1);
+    BOOST_CHECK(!stored[i].archived_at.has_value());
     if (i > 0) BOOST_TEST(stored[i].id > stored[i - 1].id);
   }
-  Session a = f.store.session(kUserA);
-  BOOST_TEST(a.accounts().stats().total_accounts == 2500);
+  // What came back is what a later read sees, and what create() stores.
+  for (const std::size_t i : {std::size_t{0}, std::size_t{1234}, std::size_t{4999}}) {
+    BOOST_CHECK(a.accounts().get(stored[i].id) == stored[i]);
+  }
+  const Account single = a.accounts().create(input[5]);
+  Account expected = stored[5];
+  expected.id = single.id;
+  expected.created_at = single.created_at;
+  expected.updated_at = single.updated_at;
+  BOOST_CHECK(single == expected);
+
   AccountQuery q;
   q.tags_all = {"bulk", "odd"};
-  q.limit = 1000;
   q.sort = custmgmt::AccountSort::CreatedAsc;
+  q.limit = 100;
   const auto page = a.accounts().search(q);
-  BOOST_TEST(page.items.size() == 1000u);
+  BOOST_TEST_REQUIRE(page.items.size() == 100u);
   BOOST_TEST(page.items.at(0).company_name == "Bulk 1");
-
-  // Under RLS a row naming another user is refused as a whole batch.
-  rows.resize(1);
-  rows[0].first.created_by = kUserB;
-  BOOST_CHECK_THROW(pgconn.insert_accounts(rows), custmgmt::PermissionDenied);
+  BOOST_TEST(found(a, "bulk 4321") == std::vector<std::string>{"Bulk 4321"});
+  BOOST_TEST(a.accounts().create_many({}).empty());
 }
 
-BOOST_AUTO_TEST_CASE(reads_go_to_the_replica_and_fall_back_to_the_primary) {
+BOOST_AUTO_TEST_CASE(create_many_rows_belong_to_their_owner_only) {
   FreshDatabase f;
-  const std::string replica = pg::required_env("CUSTMGMT_TEST_PG_REPLICA_URI");
-  custmgmt::backend::Actor actor;
-  actor.user = kUserA;
+  Session a = f.store.session(kUserA);
+  Session b = f.store.session(kUserB);
+  const auto mine = a.accounts().create_many(numbered_accounts(3, "Mine"));
+  BOOST_TEST(found(a, "mine").size() == 3u);
+  BOOST_TEST(found(b, "mine").empty());
+  BOOST_CHECK_THROW(b.accounts().get(mine.at(0).id), custmgmt::NotFound);
 
-  custmgmt::detail::PostgresBackend plain(config_for(f.db));
-  auto on_primary = plain.connect(actor);
-  auto& primary_conn = dynamic_cast<custmgmt::detail::PostgresConnection&>(*on_primary);
-  const auto [primary_port, primary_standby] = primary_conn.read_server();
-  BOOST_TEST(!primary_standby);
+  // A user cannot insert for another user, not even one row of many; the
+  // check happens before anything is written.
+  auto input = numbered_accounts(3, "Theirs");
+  input[2].created_by = kUserB;
+  BOOST_CHECK_THROW(a.accounts().create_many(input), custmgmt::PermissionDenied);
+  BOOST_TEST(count_accounts(f.db) == "3");
 
-  auto c = config_for(f.db);
-  c.replica_uris = {pg::with_database(replica, f.db)};
-  custmgmt::detail::PostgresBackend routed(c);
-  auto conn = routed.connect(actor);
-  auto& pgconn = dynamic_cast<custmgmt::detail::PostgresConnection&>(*conn);
-
-  // A write, then reads outside a transaction: they are served by the
-  // standby once it has replayed the write.
-  const Account stored = primary_conn.insert_account(
-      [] {
-        Account a = account_named("Replicated");
-        a.created_by = kUserA;
-        a.updated_by = kUserA;
-        return a;
-      }(),
-      "replicated");
-  std::optional<Account> seen;
-  for (int i = 0; i < 100 && !seen; ++i) {
-    seen = pgconn.select_account(stored.id);
-    if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // The service role inserts for anyone; each user then sees his own rows.
+  Session service = f.store.service();
+  auto both = numbered_accounts(4, "Shared");
+  for (std::size_t i = 0; i < both.size(); ++i) both[i].created_by = i % 2 ? kUserB : kUserA;
+  const auto stored = service.accounts().create_many(both);
+  BOOST_TEST_REQUIRE(stored.size() == 4u);
+  for (std::size_t i = 0; i < stored.size(); ++i) {
+    BOOST_CHECK(stored[i].created_by == both[i].created_by);
   }
-  BOOST_TEST_REQUIRE(seen.has_value());
-  BOOST_TEST(seen->company_name == "Replicated");
-  const auto [port, standby] = pgconn.read_server();
-  BOOST_TEST(standby);
-  BOOST_TEST(port != primary_port);
-  BOOST_TEST(routed.stats().replica_reads >= 2);
-  BOOST_TEST(routed.stats().replica_fallbacks == 0);
+  BOOST_TEST(found(a, "shared") == (std::vector<std::string>{"Shared 0", "Shared 2"}));
+  BOOST_TEST(found(b, "shared") == (std::vector<std::string>{"Shared 1", "Shared 3"}));
 
-  // Reads inside a transaction go to the primary.
-  pgconn.begin();
-  BOOST_TEST(!pgconn.read_server().second);
-  pgconn.rollback();
+  // Row-level security checks every row itself, below the library: the
+  // application role acting as A cannot bulk-insert B's row either.
+  RawApp raw(f.db);
+  pqxx::work tx(raw.conn);
+  act_as(tx, kUserA);
+  BOOST_CHECK_THROW(tx.exec_params("INSERT INTO customer_accounts (company_name, company_name_key, "
+                                   "customer_type, created_by) SELECT 'X' || g, 'x ' || g, "
+                                   "'Commercial', CASE WHEN g = 2 THEN $1::uuid ELSE $2::uuid END "
+                                   "FROM generate_series(1, 3) g",
+                                   kUserB, kUserA),
+                    pqxx::insufficient_privilege);
+}
 
-  // The replica connection is lost (as when the replica stops): the next
-  // read is served by the primary and counted as a fallback; the one after
-  // reconnects to the replica.
+// A trigger that fails the insert of one named row: a database-side
+// failure in the middle of a bulk insert. Dropped again at scope exit, since
+// pooled test databases are reused.
+struct PoisonTrigger {
+  explicit PoisonTrigger(std::string database) : db(std::move(database)) {
+    pg::admin_exec(db,
+                   "CREATE FUNCTION cm_test_poison() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                   "BEGIN IF NEW.company_name = 'Poison' THEN RAISE EXCEPTION 'poisoned row'; "
+                   "END IF; RETURN NEW; END $$; "
+                   "CREATE TRIGGER cm_test_poison BEFORE INSERT ON customer_accounts "
+                   "FOR EACH ROW EXECUTE FUNCTION cm_test_poison()");
+  }
+  ~PoisonTrigger() {
+    try {
+      pg::admin_exec(db,
+                     "DROP TRIGGER IF EXISTS cm_test_poison ON customer_accounts; "
+                     "DROP FUNCTION IF EXISTS cm_test_poison()");
+    } catch (...) {
+    }
+  }
+  std::string db;
+};
+
+BOOST_AUTO_TEST_CASE(a_failure_in_a_later_batch_leaves_nothing) {
+  FreshDatabase f;
+  Session a = f.store.session(kUserA);
+  PoisonTrigger poison(f.db);
+  auto input = numbered_accounts(5000, "Doomed");
+  input[4500].company_name = "Poison";  // in the fifth batch of 1000
+  try {
+    a.accounts().create_many(input);
+    BOOST_FAIL("a bulk insert with a failing row succeeded");
+  } catch (const custmgmt::BackendError& e) {
+    BOOST_TEST(e.backend_code() == "P0001");
+  }
+  BOOST_TEST(count_accounts(f.db) == "0");
+
+  // Inside the caller's transaction the failed call is undone alone (to its
+  // savepoint): the transaction's other work stays and can be committed.
   {
-    pqxx::connection other(pg::with_database(replica, f.db));
+    auto tx = a.transaction();
+    a.accounts().create(account_named("Earlier"));
+    BOOST_CHECK_THROW(a.accounts().create_many(input), custmgmt::BackendError);
+    a.accounts().create(account_named("Later"));
+    tx.commit();
+  }
+  BOOST_TEST(count_accounts(f.db) == "2");
+  BOOST_TEST(found(a, "doomed").empty());
+  BOOST_TEST(a.accounts().create_many(numbered_accounts(2, "Fine")).size() == 2u);
+  BOOST_TEST(count_accounts(f.db) == "4");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---- read replicas (ctest: postgres_replica_test, RUN_SERIAL)
+
+BOOST_AUTO_TEST_SUITE(read_replicas)
+
+custmgmt::StoreOptions with_replica(const std::string& db) {
+  custmgmt::StoreOptions o;
+  o.read_replicas = {pg::with_database(pg::required_env("CUSTMGMT_TEST_PG_REPLICA_URI"), db)};
+  return o;
+}
+
+// Where one read went, told by the store's counters.
+enum class Served { kReplica, kFallback, kPrimary };
+
+template <typename Read>
+auto read_counting(const Store& store, Served& served, Read&& read) {
+  const auto before = store.stats();
+  auto result = read();
+  const auto after = store.stats();
+  const auto replica = after.replica_reads - before.replica_reads;
+  const auto fallback = after.replica_fallbacks - before.replica_fallbacks;
+  BOOST_REQUIRE_MESSAGE(replica + fallback <= 1, "one read was counted more than once");
+  served = replica == 1 ? Served::kReplica : fallback == 1 ? Served::kFallback : Served::kPrimary;
+  return result;
+}
+
+// Waits (up to 30 s) until `check(result)` holds for a read the replica
+// served: the replica has replayed what the test needs. `read` must not
+// throw for state the replica has not replayed yet (use find(), not get()).
+template <typename Read, typename Check>
+void await_replica(const Store& store, Read&& read, Check&& check) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (;;) {
+    Served served{};
+    const auto result = read_counting(store, served, read);
+    if (served == Served::kReplica && check(result)) return;
+    if (std::chrono::steady_clock::now() > deadline) {
+      BOOST_FAIL("the replica did not serve the expected state within 30 s");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+// The superuser on the replica.
+std::string replica_admin(const std::string& sql) {
+  pqxx::connection conn(
+      pg::with_database(pg::required_env("CUSTMGMT_TEST_PG_REPLICA_ADMIN_URI"), "postgres"));
+  pqxx::quiet_errorhandler quiet(conn);
+  pqxx::nontransaction tx(conn);
+  const auto r = tx.exec(sql);
+  if (r.empty() || r.columns() == 0 || r[0][0].is_null()) return {};
+  return r[0][0].c_str();
+}
+
+// Pauses WAL replay on the replica while it lives: the replica keeps
+// answering, but shows the primary's state of the moment of the pause.
+struct ReplayPaused {
+  ReplayPaused() { replica_admin("SELECT pg_wal_replay_pause()"); }
+  ~ReplayPaused() {
+    try {
+      replica_admin("SELECT pg_wal_replay_resume()");
+    } catch (...) {
+    }
+  }
+};
+
+BOOST_AUTO_TEST_CASE(reads_outside_a_transaction_are_served_by_the_replica) {
+  FreshDatabase f;
+  Store routed = Store::open(app_uri(f.db), with_replica(f.db));
+  Session a = routed.session(kUserA);
+  const Account before = a.accounts().create(account_named("Before"));
+  const auto get = [&] { return a.accounts().get(before.id); };
+  const auto name_is = [](const char* name) {
+    return [name](const std::optional<Account>& x) { return x && x->company_name == name; };
+  };
+  const auto find = [&] { return a.accounts().find(before.id); };
+  await_replica(routed, find, name_is("Before"));
+
+  // With replay paused, the primary and the replica differ: a read that
+  // returns the old name can only have come from the replica.
+  {
+    ReplayPaused paused;
+    Account changed = before;
+    changed.company_name = "After";
+    const Account after = a.accounts().update(changed);
+    BOOST_TEST(after.company_name == "After");
+
+    Served served{};
+    BOOST_TEST(read_counting(routed, served, get).company_name == "Before");
+    BOOST_CHECK(served == Served::kReplica);
+    BOOST_TEST(read_counting(routed, served, [&] { return found(a, "before"); }) ==
+               std::vector<std::string>{"Before"});
+    BOOST_CHECK(served == Served::kReplica);
+    BOOST_TEST(read_counting(routed, served, [&] { return a.accounts().stats().total_accounts; }) ==
+               1);
+    BOOST_CHECK(served == Served::kReplica);
+
+    // Inside a transaction every read goes to the primary and sees the
+    // session's own writes.
+    {
+      auto tx = a.transaction();
+      BOOST_TEST(read_counting(routed, served, get).company_name == "After");
+      BOOST_CHECK(served == Served::kPrimary);
+      tx.commit();
+    }
+    // A store without replicas reads the primary.
+    Session direct = f.store.session(kUserA);
+    BOOST_TEST(direct.accounts().get(before.id).company_name == "After");
+  }
+  await_replica(routed, find, name_is("After"));
+  BOOST_TEST(routed.stats().replica_fallbacks == 0u);
+  BOOST_TEST(f.store.stats().replica_reads == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_lost_replica_connection_falls_back_once_then_reconnects) {
+  FreshDatabase f;
+  Store routed = Store::open(app_uri(f.db), with_replica(f.db));
+  Session a = routed.session(kUserA);
+  const Account account = a.accounts().create(account_named("Acme"));
+  const auto find = [&] { return a.accounts().find(account.id); };
+  await_replica(routed, find, [](const std::optional<Account>& x) { return x.has_value(); });
+
+  {
+    // Ends the session's replica connection (a login may signal its own
+    // backends); only this process's database is touched.
+    pqxx::connection other(
+        pg::with_database(pg::required_env("CUSTMGMT_TEST_PG_REPLICA_URI"), f.db));
     pqxx::nontransaction tx(other);
-    // A login may signal its own backends.
     tx.exec(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = current_user "
-        "AND pid <> pg_backend_pid()");
+        "AND datname = current_database() AND pid <> pg_backend_pid()");
   }
-  const auto before = routed.stats().replica_fallbacks;
-  BOOST_TEST(!pgconn.read_server().second);
-  BOOST_TEST(routed.stats().replica_fallbacks == before + 1);
-  BOOST_TEST(pgconn.read_server().second);
-  BOOST_TEST(pgconn.select_account(stored.id).has_value());
+  Served served{};
+  BOOST_TEST(read_counting(routed, served, find).has_value());
+  BOOST_CHECK(served == Served::kFallback);
+  BOOST_TEST(read_counting(routed, served, find).has_value());
+  BOOST_CHECK(served == Served::kReplica);
+}
 
-  // A replica that cannot be reached at all: every read falls back.
-  auto dead = config_for(f.db);
-  dead.replica_uris = {"postgresql://custmgmt_app@127.0.0.1:1/none?connect_timeout=2"};
-  custmgmt::detail::PostgresBackend unreachable(dead);
-  auto dconn = unreachable.connect(actor);
-  auto& dpg = dynamic_cast<custmgmt::detail::PostgresConnection&>(*dconn);
-  BOOST_TEST(dpg.select_account(stored.id).has_value());
-  BOOST_TEST(!dpg.read_server().second);
-  BOOST_TEST(unreachable.stats().replica_fallbacks == 2);
-  BOOST_TEST(unreachable.stats().replica_reads == 0);
+BOOST_AUTO_TEST_CASE(an_unreachable_replica_sends_every_read_to_the_primary) {
+  FreshDatabase f;
+  custmgmt::StoreOptions o;
+  o.read_replicas = {"postgresql://custmgmt_app@127.0.0.1:1/none?connect_timeout=2"};
+  Store routed = Store::open(app_uri(f.db), o);
+  Session a = routed.session(kUserA);
+  const Account account = a.accounts().create(account_named("Acme"));
+  const auto start = routed.stats();
+  BOOST_TEST(a.accounts().get(account.id).company_name == "Acme");
+  BOOST_TEST(found(a, "acme") == std::vector<std::string>{"Acme"});
+  BOOST_TEST(routed.stats().replica_fallbacks == start.replica_fallbacks + 2);
+  BOOST_TEST(routed.stats().replica_reads == start.replica_reads);
+}
+
+// pg_ctl on the replica's data directory, run as the directory's owner
+// (via runuser when the test runs as root: pg_ctl refuses root).
+void replica_ctl(const std::vector<std::string>& args) {
+  const std::string data = pg::required_env("CUSTMGMT_TEST_PG_REPLICA_DIR");
+  const std::string bin =
+      pg::optional_env("CUSTMGMT_TEST_PG_BIN").value_or("/usr/lib/postgresql/15/bin");
+  struct stat st {};
+  if (::stat(data.c_str(), &st) != 0) {
+    throw std::runtime_error("CUSTMGMT_TEST_PG_REPLICA_DIR: no such directory: " + data);
+  }
+  std::vector<std::string> argv;
+  if (::geteuid() != st.st_uid) {
+    const passwd* owner = ::getpwuid(st.st_uid);
+    if (::geteuid() != 0 || owner == nullptr) {
+      throw std::runtime_error("run the replica test as the owner of " + data + " or as root");
+    }
+    argv = {"runuser", "-u", owner->pw_name, "--"};
+  }
+  argv.push_back(bin + "/pg_ctl");
+  argv.push_back("-D");
+  argv.push_back(data);
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> c_argv;
+  for (auto& s : argv) c_argv.push_back(s.data());
+  c_argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    // pg_ctl's progress dots are noise in the test log; errors stay.
+    const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null >= 0) ::dup2(null, STDOUT_FILENO);
+    ::execvp(c_argv[0], c_argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw std::runtime_error("waitpid failed");
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw std::runtime_error("pg_ctl " + args.back() + " failed on " + data);
+  }
+}
+
+// Stops the replica server; starts it again at scope exit, whatever
+// happened, so the tests after this one find it running.
+struct ReplicaStopped {
+  ReplicaStopped() { replica_ctl({"-m", "fast", "-w", "-t", "60", "stop"}); }
+  ~ReplicaStopped() {
+    try {
+      restart();
+    } catch (const std::exception& e) {
+      BOOST_TEST_MESSAGE("could not restart the replica: " << e.what());
+    }
+  }
+  void restart() {
+    if (running) return;
+    // The log goes into the data directory: the server must not inherit
+    // the test's standard output (ctest waits for it to close).
+    const std::string log = pg::required_env("CUSTMGMT_TEST_PG_REPLICA_DIR") + "/restart.log";
+    replica_ctl({"-l", log, "-w", "-t", "60", "start"});
+    running = true;
+  }
+  bool running = false;
+};
+
+BOOST_AUTO_TEST_CASE(stopping_the_replica_keeps_reads_working) {
+  FreshDatabase f;
+  Store routed = Store::open(app_uri(f.db), with_replica(f.db));
+  Session a = routed.session(kUserA);
+  const Account account = a.accounts().create(account_named("Acme"));
+  const auto get = [&] { return a.accounts().get(account.id); };
+  await_replica(
+      routed, [&] { return a.accounts().find(account.id); },
+      [](const std::optional<Account>& x) { return x.has_value(); });
+
+  Account written_while_down;
+  {
+    ReplicaStopped stopped;
+    Served served{};
+    // The session's open replica connection is gone: the primary answers.
+    BOOST_TEST(read_counting(routed, served, get).company_name == "Acme");
+    BOOST_CHECK(served == Served::kFallback);
+    BOOST_TEST(read_counting(routed, served, [&] { return found(a, "acme"); }) ==
+               std::vector<std::string>{"Acme"});
+    BOOST_CHECK(served == Served::kFallback);
+    // So does a new session, which cannot connect to the replica at all.
+    Session b = routed.session(kUserA);
+    BOOST_TEST(read_counting(routed, served, [&] {
+                 return b.accounts().get(account.id);
+               }).company_name == "Acme");
+    BOOST_CHECK(served == Served::kFallback);
+    // Writes never needed the replica, and their results are readable.
+    written_while_down = b.accounts().create(account_named("Written while down"));
+    BOOST_TEST(read_counting(routed, served, [&] {
+                 return a.accounts().get(written_while_down.id);
+               }).company_name == "Written while down");
+    BOOST_CHECK(served == Served::kFallback);
+    BOOST_TEST(routed.stats().replica_fallbacks >= 4u);
+
+    stopped.restart();
+  }
+  // Back up, the replica catches up and serves reads again.
+  await_replica(
+      routed, [&] { return a.accounts().find(written_while_down.id); },
+      [](const std::optional<Account>& x) { return x.has_value(); });
 }
 
 BOOST_AUTO_TEST_SUITE_END()
