@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Markdown tables from custmgmt-bench JSON runs (and python_bench.py runs).
+
+usage: report.py RUN.json [RUN.json ...] [--python PY.json ...]
+Prints one section per scale and backend: import rates and ratios, search
+p50/p95/p99 per query shape against the library's SQL run raw and against
+straightforward SQL, point read, update, stats, and peak RSS, each with the
+target of issue 7 beside it.
+"""
+import json
+import sys
+
+SHAPES = [("prefix2", "2-letter prefix"), ("prefix_long", "longer prefix"),
+          ("word", "whole word"), ("tags_type_range", "tags+type+range"),
+          ("second_page", "second page")]
+
+
+def ms(x):
+    return "%.2f" % x
+
+
+def mark(ok):
+    return "met" if ok else "**missed**"
+
+
+def backend_section(scale, name, b):
+    out = []
+    if "skipped" in b:
+        return ["### %s, %s accounts\n\nskipped: %s\n" % (name, f"{scale:,}", b["skipped"])]
+    out.append("### %s, %s accounts\n" % (name, f"{scale:,}"))
+    imp = b["import"]
+    out.append("| import (rows = accounts + contacts) | rows/s | accounts/s | peak RSS MB |")
+    out.append("|---|---:|---:|---:|")
+    for k, label in (("library", "library: create_many + contacts().add, one transaction"),
+                     ("raw_straightforward", "raw straightforward: row-by-row, indexes + FTS triggers live"),
+                     ("raw_best", "raw engine's best" + (": bare insert, then tags/FTS/index build"
+                                                          if name == "SQLite" else ": COPY"))):
+        r = imp[k]
+        out.append("| %s | %.0f | %.0f | %.1f |" % (label, r["rows_per_s"], r["accounts_per_s"],
+                                                    r["peak_rss_kb"] / 1024))
+    ex = b["export"]
+    out.append("| export (library: search pages + contacts().list + to_json) | %.0f | | %.1f |"
+               % (ex["rows_per_s"], ex["peak_rss_kb"] / 1024))
+    out.append("")
+    r_best = imp["ratio_library_to_best"]
+    r_plain = imp["ratio_library_to_straightforward"]
+    out.append("Import ratio library/engine's best = **%.2f×** (target ≥ 0.7×: %s); "
+               "library/straightforward = **%.2f×** (target ≥ 1× into a populated store; "
+               "measured here into an empty one: %s).\n"
+               % (r_best, mark(r_best >= 0.7), r_plain, mark(r_plain >= 1.0)))
+    out.append("| search shape, LIMIT 50 | library p50 / p95 / p99 ms | same SQL raw p99 ms "
+               "| library/raw p99 | straightforward SQL p99 ms | speed-up vs straightforward "
+               "| p99 ≤ 10 ms | ≥ 4× straightforward |")
+    out.append("|---|---:|---:|---:|---:|---:|---|---|")
+    for key, label in SHAPES:
+        s = b["search"][key]
+        lib, raw, plain = s["library"], s["raw_same_sql"], s["straightforward_sql"]
+        speed = s["speedup_p99_vs_straightforward"]
+        out.append("| %s (n=%d) | %s / %s / %s | %s | %.2f× | %s | %.2f× | %s | %s |" % (
+            label, lib["n"], ms(lib["p50_ms"]), ms(lib["p95_ms"]), ms(lib["p99_ms"]),
+            ms(raw["p99_ms"]), s["ratio_p99_library_to_raw"], ms(plain["p99_ms"]), speed,
+            mark(lib["p99_ms"] <= 10), mark(speed >= 4)))
+    pr, up, st = b["point_read"], b["update"], b["stats"]["library"]
+    out.append("")
+    out.append("| operation | library p50 / p99 ms | raw p50 / p99 ms | library/raw p50 | target |")
+    out.append("|---|---:|---:|---:|---|")
+    out.append("| point read (account + its contacts) | %s / %s | %s / %s | %.2f× | ≤ 1.3×: %s |" % (
+        ms(pr["library"]["p50_ms"]), ms(pr["library"]["p99_ms"]), ms(pr["raw_same_sql"]["p50_ms"]),
+        ms(pr["raw_same_sql"]["p99_ms"]), pr["ratio_p50_library_to_raw"],
+        mark(pr["ratio_p50_library_to_raw"] <= 1.3)))
+    out.append("| single-row update | %s / %s | %s / %s | %.2f× | |" % (
+        ms(up["library"]["p50_ms"]), ms(up["library"]["p99_ms"]), ms(up["raw_same_sql"]["p50_ms"]),
+        ms(up["raw_same_sql"]["p99_ms"]), up["ratio_p50_library_to_raw"]))
+    out.append("| stats (service-wide figures, 12 months, top 10 tags) | %s / %s | | | |" % (
+        ms(st["p50_ms"]), ms(st["p99_ms"])))
+    out.append("")
+    return out
+
+
+def python_section(p):
+    out = ["### Python, %s accounts (SQLite)\n" % f"{p['scale']:,}"]
+    out.append("| workload | custmgmt bindings | SQLAlchemy ORM | SQLAlchemy Core | ratio | target |")
+    out.append("|---|---:|---:|---:|---:|---|")
+    i = p["import"]
+    r = i["ratio_bindings_to_orm"]
+    out.append("| import, accounts/s | %.0f | %.0f | %.0f | %.2f× ORM | ≥ 10× ORM: %s |" % (
+        i["bindings"]["accounts_per_s"], i["orm"]["accounts_per_s"], i["core"]["accounts_per_s"],
+        r, mark(r >= 10)))
+    s = p["search"]
+    r = s["speedup_p99_vs_core"]
+    out.append("| search p99 ms (%d queries) | %s | %s | %s | %.2f× better than Core | ≥ 3×: %s |" % (
+        s["bindings"]["n"], ms(s["bindings"]["p99_ms"]), ms(s["orm"]["p99_ms"]),
+        ms(s["core"]["p99_ms"]), r, mark(r >= 3)))
+    out.append("")
+    return out
+
+
+def main(argv):
+    runs, py = [], []
+    target = runs
+    for a in argv:
+        if a == "--python":
+            target = py
+            continue
+        with open(a, encoding="utf-8") as f:
+            target.append(json.load(f))
+    out = []
+    for run in sorted(runs, key=lambda r: r["scale"]):
+        for key, name in (("sqlite", "SQLite"), ("postgresql", "PostgreSQL")):
+            if key in run["backends"]:
+                out += backend_section(run["scale"], name, run["backends"][key])
+    for p in sorted(py, key=lambda r: r["scale"]):
+        out += python_section(p)
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
