@@ -4,7 +4,7 @@
     docs_check.py --source DIR --cc CC --cxx CXX --include DIR... --lib FILE... MD...
 
 1. A fenced block right after a line `<!-- snippet: PATH#NAME -->` must equal,
-   after dedenting, the lines between the two `// [NAME]` markers of PATH
+   after dedenting, the lines between the two `// [NAME]` (or `# [NAME]`) markers of PATH
    (relative to the source directory); PATH is built and run by ctest.
 2. Every ```c or ```cpp block that defines `int main(` is compiled (-Wall
    -Wextra -pedantic -Werror) and linked against the given libraries, then
@@ -43,10 +43,11 @@ def blocks(text):
 
 def region(path, name):
     text = path.read_text().splitlines()
-    tag = f"// [{name}]"
-    idx = [k for k, line in enumerate(text) if line.strip() == tag]
+    tags = (f"// [{name}]", f"# [{name}]")
+    idx = [k for k, line in enumerate(text) if line.strip() in tags]
     if len(idx) != 2:
-        raise SystemExit(f"{path}: expected two '{tag}' markers, found {len(idx)}")
+        raise SystemExit(f"{path}: expected two '// [{name}]' or '# [{name}]' markers, "
+                         f"found {len(idx)}")
     return textwrap.dedent("\n".join(text[idx[0] + 1:idx[1]]) + "\n")
 
 
