@@ -283,8 +283,11 @@ std::string tier() {
 // The library's account search statement for a user session (copy of
 // account_search_sql()).
 std::string same_sql(const GenQuery& q, bool after) {
-  std::string sql =
-      std::string("SELECT ") + kAccountColumns + " FROM customer_accounts WHERE " + kVisible;
+  // With text the library writes the visibility terms unindexable (+col).
+  std::string sql = std::string("SELECT ") + kAccountColumns + " FROM customer_accounts WHERE " +
+                    (q.text ? "(+customer_accounts.created_by = :uid OR "
+                              "+customer_accounts.updated_by = :uid)"
+                            : kVisible);
   if (q.text) {
     sql +=
         " AND id IN (SELECT rowid FROM customer_accounts_fts WHERE customer_accounts_fts MATCH "
