@@ -6,8 +6,10 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <string_view>
 
 #include "capi_internal.hpp"
+#include "custmgmt/validate.hpp"
 
 namespace custmgmt::capi {
 
@@ -122,6 +124,34 @@ char* dup(std::string_view s) {
 
 using custmgmt::capi::t_last_error;
 
+namespace {
+
+// Messages may quote what the caller passed (a JSON key, say), which need not
+// be UTF-8; the JSON form must stay valid JSON, so such bytes become U+FFFD
+// (as in custmgmt::to_json()).
+std::string valid_utf8(std::string_view s) {
+  if (custmgmt::is_valid_utf8(s)) return std::string(s);
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80         ? 1
+                          : (c >> 5) == 6  ? 2
+                          : (c >> 4) == 14 ? 3
+                          : (c >> 3) == 30 ? 4
+                                           : 0;
+    if (n != 0 && i + n <= s.size() && custmgmt::is_valid_utf8(s.substr(i, n))) {
+      out.append(s.substr(i, n));
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 extern "C" {
 
 CM_API const char* cm_status_name(cm_status status) {
@@ -196,9 +226,9 @@ CM_API cm_status cm_last_error_json(char** out_json) {
     const auto& e = t_last_error;
     json::object o;
     o.emplace("status", cm_status_name(e.status));
-    o.emplace("code", cm_last_error_code());
-    o.emplace("message", cm_last_error_message());
-    o.emplace("backend_code", e.backend_code);
+    o.emplace("code", valid_utf8(cm_last_error_code()));
+    o.emplace("message", valid_utf8(cm_last_error_message()));
+    o.emplace("backend_code", valid_utf8(e.backend_code));
     json::error_code ec;
     json::value errors = json::parse(custmgmt::to_json(e.fields), ec);
     if (ec) errors = json::array();
