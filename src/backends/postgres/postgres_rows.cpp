@@ -1,7 +1,7 @@
 #include "backends/postgres/postgres_rows.hpp"
 
-#include <pqxx/array>
 #include <pqxx/field>
+#include <string_view>
 #include <utility>
 
 #include "custmgmt/error.hpp"
@@ -82,28 +82,45 @@ std::int64_t field_bigint(const pqxx::field& f, const char* what) {
   return v;
 }
 
+// Parses PostgreSQL's text output of a one-dimensional text[]: `{a,"b c"}`.
+// Not libpqxx 6's array_parser: it takes a single quote for a quoting
+// character, so a tag such as `'` or `o'reilly` (which PostgreSQL leaves
+// unquoted: `{'}`) made it read past the end of the text -- an assertion
+// failure that aborted the process.
 std::vector<std::string> text_array(const pqxx::field& f) {
   std::vector<std::string> out;
   if (f.is_null()) return out;
-  auto parser = f.as_array();
-  int depth = 0;
+  const std::string_view s(f.c_str(), f.size());
+  if (s.size() < 2 || s.front() != '{' || s.back() != '}') corrupt("tags");
+  const std::size_t end = s.size() - 1;
+  std::size_t i = 1;
+  if (i == end) return out;
   for (;;) {
-    const auto [kind, value] = parser.get_next();
-    switch (kind) {
-      case pqxx::array_parser::row_start:
-        if (++depth > 1) corrupt("tags");
-        break;
-      case pqxx::array_parser::row_end:
-        --depth;
-        break;
-      case pqxx::array_parser::string_value:
-        out.push_back(value);
-        break;
-      case pqxx::array_parser::null_value:
-        break;  // the domain never writes NULL tags
-      case pqxx::array_parser::done:
-        return out;
+    std::string value;
+    bool quoted = false;
+    if (s[i] == '"') {
+      quoted = true;
+      for (++i;; ++i) {
+        if (i >= end) corrupt("tags");
+        if (s[i] == '"') break;
+        if (s[i] == '\\' && ++i >= end) corrupt("tags");
+        value += s[i];
+      }
+      ++i;
+    } else {
+      for (; i < end && s[i] != ','; ++i) {
+        // Nested arrays and stray quotes: never written by the domain.
+        if (s[i] == '{' || s[i] == '}' || s[i] == '"' || s[i] == '\\') corrupt("tags");
+        value += s[i];
+      }
+      if (value.empty()) corrupt("tags");
     }
+    // An unquoted NULL is a null element, which the domain never writes;
+    // a tag spelled NULL comes back quoted.
+    if (quoted || value != "NULL") out.push_back(std::move(value));
+    if (i == end) return out;
+    if (s[i] != ',') corrupt("tags");
+    ++i;
   }
 }
 
