@@ -601,20 +601,24 @@ std::optional<Contact> PostgresConnection::set_primary_contact(Id id) {
              [&](pqxx::transaction_base& tx) -> std::optional<Contact> {
                Params state;
                state.bigint(id);
-               const auto s = exec(tx, Stmt::kLockPrimaryState, state);
-               if (s.empty()) return std::nullopt;
-               const auto account_id = s[0][0].as<std::int64_t>();
-               if (s[0][1].as<bool>()) {
-                 // Already primary: no write, so no version bump.
-                 Params p;
-                 p.bigint(id);
-                 const auto r = exec(tx, Stmt::kSelectContact, p);
-                 if (r.empty()) return std::nullopt;
-                 return postgres::read_contact(r[0]);
-               }
+               if (exec(tx, Stmt::kLockPrimaryState, state).empty()) return std::nullopt;
+               // Decide on a fresh read, not on the lock statement's own
+               // is_primary_contact: when that statement had to wait for the
+               // account lock, READ COMMITTED rechecks only the locked account
+               // row and returns the contact's columns as they were before the
+               // wait. A racing set_primary that had just moved the primary
+               // away then looked like "already primary", and this call
+               // returned the contact without making it primary.
+               Params p;
+               p.bigint(id);
+               const auto read = exec(tx, Stmt::kSelectContact, p);
+               if (read.empty()) return std::nullopt;
+               Contact current = postgres::read_contact(read[0]);
+               // Already primary: no write, so no version bump.
+               if (current.is_primary_contact) return current;
                // Clear first: the unique index is checked row by row.
                Params clear;
-               clear.bigint(account_id).bigint(id).text(actor_.user);
+               clear.bigint(current.customer_account_id).bigint(id).text(actor_.user);
                exec(tx, Stmt::kClearPrimary, clear);
                Params make;
                make.bigint(id).text(actor_.user);
