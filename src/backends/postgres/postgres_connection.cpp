@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <exception>
+#include <iterator>
 #include <pqxx/nontransaction>
 #include <pqxx/prepared_statement>
 #include <type_traits>
@@ -51,7 +52,7 @@ int archived_code(ArchivedFilter f) {
 Stmt account_search_statement(AccountSort sort) {
   switch (sort) {
     case AccountSort::Relevance:
-      return Stmt::kSearchAccountsRelevance;
+      return Stmt::kSearchAccountsNamed;  // then kSearchAccountsOther
     case AccountSort::CreatedAsc:
       return Stmt::kSearchAccountsCreatedAsc;
     case AccountSort::NameAsc:
@@ -68,7 +69,7 @@ Stmt account_search_statement(AccountSort sort) {
 Stmt contact_search_statement(backend::ContactOrder order) {
   switch (order) {
     case backend::ContactOrder::Relevance:
-      return Stmt::kSearchContactsRelevance;
+      return Stmt::kSearchContactsNamed;  // then kSearchContactsOther
     case backend::ContactOrder::PrimaryThenName:
       return Stmt::kSearchContactsPrimaryThenName;
     case backend::ContactOrder::Name:
@@ -80,6 +81,27 @@ Stmt contact_search_statement(backend::ContactOrder order) {
 boost::json::value optional_json(const std::optional<std::string>& s) {
   if (!s) return nullptr;
   return boost::json::value(*s);
+}
+
+// Runs a search whose order is relevance in two steps (see
+// postgres_statements.hpp): `named` (tiers 0 and 1) from the keyset position
+// when it lies in those tiers, then, if the page is not full, `other` (tier
+// 2) from its start or from the position. `exec_page(stmt, after, limit)`
+// runs one statement.
+template <typename Row, typename ExecPage>
+std::vector<Row> relevance_search(Stmt named, Stmt other,
+                                  const std::optional<backend::SortKey>& after, std::size_t limit,
+                                  ExecPage&& exec_page) {
+  std::vector<Row> out;
+  std::optional<backend::SortKey> other_after = after;
+  if (!after || after->number <= 1) {
+    out = exec_page(named, after, limit);
+    if (out.size() >= limit) return out;
+    other_after.reset();
+  }
+  auto rest = exec_page(other, other_after, limit - out.size());
+  out.insert(out.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
+  return out;
 }
 
 }  // namespace
@@ -473,29 +495,37 @@ bool PostgresConnection::delete_account(Id id) {
 
 std::vector<Account> PostgresConnection::search_accounts(const backend::AccountSearch& search) {
   return run("search_accounts", Route::kRead, [&](pqxx::transaction_base& tx) {
-    Params p;
-    p.text_array(search.words, true).text(search.text_key);
-    if (search.customer_type) {
-      p.text(std::string(to_string(*search.customer_type)));
-    } else {
-      p.null();
+    const auto page = [&](Stmt id, const std::optional<backend::SortKey>& after,
+                          std::size_t limit) {
+      Params p;
+      p.text_array(search.words, true).text(search.text_key);
+      if (search.customer_type) {
+        p.text(std::string(to_string(*search.customer_type)));
+      } else {
+        p.null();
+      }
+      p.text_array(search.tags_any, true)
+          .text_array(search.tags_all, true)
+          .text(optional_micros(search.created_from))
+          .text(optional_micros(search.created_to))
+          .bigint(archived_code(search.archived));
+      if (after) {
+        p.bigint(after->number).text(after->text).bigint(after->id);
+      } else {
+        p.null().null().null();
+      }
+      p.bigint(static_cast<std::int64_t>(limit));
+      const auto r = exec(tx, id, p);
+      std::vector<Account> out;
+      out.reserve(r.size());
+      for (const auto& row : r) out.push_back(postgres::read_account(row));
+      return out;
+    };
+    if (search.sort == AccountSort::Relevance) {
+      return relevance_search<Account>(Stmt::kSearchAccountsNamed, Stmt::kSearchAccountsOther,
+                                       search.after, search.limit, page);
     }
-    p.text_array(search.tags_any, true)
-        .text_array(search.tags_all, true)
-        .text(optional_micros(search.created_from))
-        .text(optional_micros(search.created_to))
-        .bigint(archived_code(search.archived));
-    if (search.after) {
-      p.bigint(search.after->number).text(search.after->text).bigint(search.after->id);
-    } else {
-      p.null().null().null();
-    }
-    p.bigint(static_cast<std::int64_t>(search.limit));
-    const auto r = exec(tx, account_search_statement(search.sort), p);
-    std::vector<Account> out;
-    out.reserve(r.size());
-    for (const auto& row : r) out.push_back(postgres::read_account(row));
-    return out;
+    return page(account_search_statement(search.sort), search.after, search.limit);
   });
 }
 
@@ -630,23 +660,32 @@ std::optional<Contact> PostgresConnection::set_primary_contact(Id id) {
 
 std::vector<Contact> PostgresConnection::search_contacts(const backend::ContactSearch& search) {
   return run("search_contacts", Route::kRead, [&](pqxx::transaction_base& tx) {
-    Params p;
-    p.text_array(search.words, true)
-        .text(search.text_key)
-        .text(search.email)
-        .text(search.phone)
-        .bigint(search.account_id ? std::optional<std::int64_t>(*search.account_id) : std::nullopt);
-    if (search.after) {
-      p.bigint(search.after->number).text(search.after->text).bigint(search.after->id);
-    } else {
-      p.null().null().null();
+    const auto page = [&](Stmt id, const std::optional<backend::SortKey>& after,
+                          std::size_t limit) {
+      Params p;
+      p.text_array(search.words, true)
+          .text(search.text_key)
+          .text(search.email)
+          .text(search.phone)
+          .bigint(search.account_id ? std::optional<std::int64_t>(*search.account_id)
+                                    : std::nullopt);
+      if (after) {
+        p.bigint(after->number).text(after->text).bigint(after->id);
+      } else {
+        p.null().null().null();
+      }
+      p.bigint(static_cast<std::int64_t>(limit));
+      const auto r = exec(tx, id, p);
+      std::vector<Contact> out;
+      out.reserve(r.size());
+      for (const auto& row : r) out.push_back(postgres::read_contact(row));
+      return out;
+    };
+    if (search.order == backend::ContactOrder::Relevance) {
+      return relevance_search<Contact>(Stmt::kSearchContactsNamed, Stmt::kSearchContactsOther,
+                                       search.after, search.limit, page);
     }
-    p.bigint(static_cast<std::int64_t>(search.limit));
-    const auto r = exec(tx, contact_search_statement(search.order), p);
-    std::vector<Contact> out;
-    out.reserve(r.size());
-    for (const auto& row : r) out.push_back(postgres::read_contact(row));
-    return out;
+    return page(contact_search_statement(search.order), search.after, search.limit);
   });
 }
 

@@ -66,14 +66,16 @@ std::string text_filter(std::string_view name_column, std::string_view key_colum
          key + ", ' ' || w) = 0)))";
 }
 
-// Relevance tier: 0 exact name, 1 name starting with the text, 2 other.
-std::string tier(std::string_view key_column) {
-  const std::string key(key_column);
-  return "(CASE WHEN " + key + " = $2::text THEN 0 WHEN left(" + key +
-         ", length($2::text)) = " + "$2::text THEN 1 ELSE 2 END)";
+// Relevance tiers 0 and 1 (the name key equals or starts with the text key)
+// or tier 2. With a known $2 and the "C" collation of the key, PostgreSQL
+// turns ^@ into a range scan of the name-key index.
+std::string named(std::string_view key_column, bool tiers_0_and_1) {
+  const std::string test = std::string(key_column) + " ^@ $2::text";
+  return tiers_0_and_1 ? test : "NOT (" + test + ")";
 }
 
 struct Order {
+  std::string where;  // extra condition of the variant ("true" for none)
   std::string after;  // keyset condition, rows strictly after the position
   std::string by;     // ORDER BY list
 };
@@ -81,19 +83,18 @@ struct Order {
 Order account_order(Stmt id) {
   const std::string ts = timestamp("$9");
   switch (id) {
-    case Stmt::kSearchAccountsRelevance: {
-      const std::string t = tier("company_name_key");
-      return {"(" + t + ", company_name_key, id) > ($9::int8, $10::text, $11::int8)",
-              t + ", company_name_key, id"};
-    }
+    case Stmt::kSearchAccountsNamed:
+    case Stmt::kSearchAccountsOther:
+      return {named("company_name_key", id == Stmt::kSearchAccountsNamed),
+              "(company_name_key, id) > ($10::text, $11::int8)", "company_name_key, id"};
     case Stmt::kSearchAccountsCreatedDesc:
-      return {"(created_at, id) < (" + ts + ", $11::int8)", "created_at DESC, id DESC"};
+      return {"true", "(created_at, id) < (" + ts + ", $11::int8)", "created_at DESC, id DESC"};
     case Stmt::kSearchAccountsCreatedAsc:
-      return {"(created_at, id) > (" + ts + ", $11::int8)", "created_at, id"};
+      return {"true", "(created_at, id) > (" + ts + ", $11::int8)", "created_at, id"};
     case Stmt::kSearchAccountsName:
-      return {"(company_name_key, id) > ($10::text, $11::int8)", "company_name_key, id"};
+      return {"true", "(company_name_key, id) > ($10::text, $11::int8)", "company_name_key, id"};
     default:  // kSearchAccountsUpdatedDesc
-      return {"(updated_at, id) < (" + ts + ", $11::int8)", "updated_at DESC, id DESC"};
+      return {"true", "(updated_at, id) < (" + ts + ", $11::int8)", "updated_at DESC, id DESC"};
   }
 }
 
@@ -110,22 +111,23 @@ std::string search_accounts(Stmt id) {
          timestamp("$6") + ") AND ($7::int8 IS NULL OR created_at < " + timestamp("$7") +
          ") AND (CASE $8::int4 WHEN 0 THEN archived_at IS NULL WHEN 2 THEN archived_at IS NOT "
          "NULL ELSE true END)"
-         " AND ($9::int8 IS NULL OR $10::text IS NULL OR $11::int8 IS NULL OR " +
+         " AND " +
+         order.where + " AND ($9::int8 IS NULL OR $10::text IS NULL OR $11::int8 IS NULL OR " +
          order.after + ") ORDER BY " + order.by + " LIMIT $12::int8";
 }
 
 Order contact_order(Stmt id) {
   switch (id) {
-    case Stmt::kSearchContactsRelevance: {
-      const std::string t = tier("contact_name_key");
-      return {"(" + t + ", contact_name_key, id) > ($6::int8, $7::text, $8::int8)",
-              t + ", contact_name_key, id"};
-    }
+    case Stmt::kSearchContactsNamed:
+    case Stmt::kSearchContactsOther:
+      return {named("contact_name_key", id == Stmt::kSearchContactsNamed),
+              "(contact_name_key, id) > ($7::text, $8::int8)", "contact_name_key, id"};
     case Stmt::kSearchContactsName:
-      return {"(contact_name_key, id) > ($7::text, $8::int8)", "contact_name_key, id"};
+      return {"true", "(contact_name_key, id) > ($7::text, $8::int8)", "contact_name_key, id"};
     default: {  // kSearchContactsPrimaryThenName: (primary DESC, key, id)
       const std::string p = "(CASE WHEN coalesce(is_primary_contact, false) THEN 1 ELSE 0 END)";
-      return {"(" + p + " < $6::int8 OR (" + p +
+      return {"true",
+              "(" + p + " < $6::int8 OR (" + p +
                   " = $6::int8 AND (contact_name_key, id) > ($7::text, $8::int8)))",
               p + " DESC, contact_name_key, id"};
     }
@@ -140,7 +142,8 @@ std::string search_contacts(Stmt id) {
          " AND ($3::text IS NULL OR lower(email) = lower($3::text))"
          " AND ($4::text IS NULL OR phone = $4::text)"
          " AND ($5::int8 IS NULL OR customer_account_id = $5::int8)"
-         " AND ($6::int8 IS NULL OR $7::text IS NULL OR $8::int8 IS NULL OR " +
+         " AND " +
+         order.where + " AND ($6::int8 IS NULL OR $7::text IS NULL OR $8::int8 IS NULL OR " +
          order.after + ") ORDER BY " + order.by + " LIMIT $9::int8";
 }
 
@@ -195,7 +198,8 @@ std::string build(Stmt id) {
              account_columns();
     case Stmt::kDeleteAccount:
       return "DELETE FROM customer_accounts WHERE id = $1::int8";
-    case Stmt::kSearchAccountsRelevance:
+    case Stmt::kSearchAccountsNamed:
+    case Stmt::kSearchAccountsOther:
     case Stmt::kSearchAccountsCreatedDesc:
     case Stmt::kSearchAccountsCreatedAsc:
     case Stmt::kSearchAccountsName:
@@ -259,7 +263,8 @@ std::string build(Stmt id) {
     case Stmt::kMakePrimary:
       return "UPDATE customer_contacts SET is_primary_contact = true, " + touch("$2") +
              " WHERE id = $1::int8 RETURNING " + contact_columns();
-    case Stmt::kSearchContactsRelevance:
+    case Stmt::kSearchContactsNamed:
+    case Stmt::kSearchContactsOther:
     case Stmt::kSearchContactsName:
     case Stmt::kSearchContactsPrimaryThenName:
       return search_contacts(id);
@@ -297,7 +302,8 @@ constexpr std::array<const char*, kStmtCount> kNames = {
     "cm_update_account",
     "cm_set_archived",
     "cm_delete_account",
-    "cm_search_accounts_relevance",
+    "cm_search_accounts_named",
+    "cm_search_accounts_other",
     "cm_search_accounts_created_desc",
     "cm_search_accounts_created_asc",
     "cm_search_accounts_name",
@@ -312,7 +318,8 @@ constexpr std::array<const char*, kStmtCount> kNames = {
     "cm_lock_primary_state",
     "cm_clear_primary",
     "cm_make_primary",
-    "cm_search_contacts_relevance",
+    "cm_search_contacts_named",
+    "cm_search_contacts_other",
     "cm_search_contacts_name",
     "cm_search_contacts_primary",
     "cm_migration_lock",

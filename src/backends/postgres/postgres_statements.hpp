@@ -19,7 +19,8 @@ enum class Stmt : std::size_t {
   kUpdateAccount,
   kSetArchived,
   kDeleteAccount,
-  kSearchAccountsRelevance,
+  kSearchAccountsNamed,  // relevance tiers 0 and 1: name key starts with the text key
+  kSearchAccountsOther,  // relevance tier 2: the other matches
   kSearchAccountsCreatedDesc,
   kSearchAccountsCreatedAsc,
   kSearchAccountsName,
@@ -35,7 +36,8 @@ enum class Stmt : std::size_t {
   kLockPrimaryState,
   kClearPrimary,
   kMakePrimary,
-  kSearchContactsRelevance,
+  kSearchContactsNamed,  // as the account variants
+  kSearchContactsOther,
   kSearchContactsName,
   kSearchContactsPrimaryThenName,
 
@@ -63,6 +65,14 @@ const std::string& statement_sql(Stmt id);
 // $4 tags_any text[], $5 tags_all text[], $6 created_from µs, $7 created_to
 // µs, $8 archived (0 exclude, 1 include, 2 only), $9 after.number (NULL: no
 // keyset position), $10 after.text, $11 after.id, $12 limit.
+//
+// Relevance order is served by two statements, each ordered by (name key,
+// id) so that the name-key B-tree yields rows in order and LIMIT stops the
+// scan early; a sort over every match (a 2-letter prefix may match a third
+// of the table) is never needed. *Named returns tiers 0 and 1 (the name key
+// starts with $2: within that range, key order is tier order, since the
+// exact match sorts first), *Other tier 2; the keyset of both is (key, id).
+// The connection runs *Other only when *Named did not fill the page.
 //
 // Parameter order of the contact searches:
 // $1 words, $2 text_key, $3 email, $4 phone, $5 account_id, $6 after.number
