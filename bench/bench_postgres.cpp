@@ -382,11 +382,11 @@ Params search_params(const GenQuery& q) {
   return p;
 }
 
-bool run_same_sql(Raw& raw, const GenQuery& q, bool second, double& us) {
+bool run_same_sql(Raw& raw, const GenQuery& q, bool second, Sample& out) {
   const std::string sql = search_sql(q.text.has_value());
   Params p = search_params(q);
   p.insert(p.end(), {std::nullopt, std::nullopt, std::nullopt, std::to_string(kPageSize + 1)});
-  auto t0 = Clock::now();
+  Stopwatch watch;
   pqxx::result r;
   {
     pqxx::work tx(raw.conn());
@@ -396,7 +396,7 @@ bool run_same_sql(Raw& raw, const GenQuery& q, bool second, double& us) {
     tx.commit();
   }
   if (!second) {
-    us = seconds_since(t0) * 1e6;
+    out = watch.finish();
     return true;
   }
   if (r.size() <= kPageSize) return false;
@@ -411,12 +411,12 @@ bool run_same_sql(Raw& raw, const GenQuery& q, bool second, double& us) {
     p[9] = std::string();
   }
   p[10] = id;
-  t0 = Clock::now();
+  watch = Stopwatch();
   pqxx::work tx(raw.conn());
   raw.act(tx, "authenticated");
   consume(raw.exec(tx, sql, p));
   tx.commit();
-  us = seconds_since(t0) * 1e6;
+  out = watch.finish();
   return true;
 }
 
@@ -432,7 +432,7 @@ std::string tsquery_of(const std::string& text) {
 // What a user writes from the spec: the spec's english GIN index ranked by
 // ts_rank over every match; tags &&/@> + type + range ordered by created_at;
 // OFFSET for page two; default plan caching.
-bool run_straightforward(Raw& raw, const GenQuery& q, bool second, double& us) {
+bool run_straightforward(Raw& raw, const GenQuery& q, bool second, Sample& out) {
   std::string sql;
   Params p;
   if (q.text) {
@@ -456,18 +456,18 @@ bool run_straightforward(Raw& raw, const GenQuery& q, bool second, double& us) {
          array_literal(any ? q.tags_any : q.tags_all), std::to_string(*q.created_from_us),
          std::to_string(*q.created_to_us), std::to_string(second ? kPageSize : 0)};
   }
-  const auto t0 = Clock::now();
+  const Stopwatch watch;
   pqxx::work tx(raw.conn());
   raw.act(tx, "authenticated");
   const auto r = raw.exec(tx, sql, p);
   consume(r);
   tx.commit();
-  us = seconds_since(t0) * 1e6;
+  out = watch.finish();
   return !second || !r.empty();
 }
 
-double raw_point_read(Raw& raw, custmgmt::Id id) {
-  const auto t0 = Clock::now();
+Sample raw_point_read(Raw& raw, custmgmt::Id id) {
+  const Stopwatch watch;
   const std::string sid = std::to_string(id);
   {
     pqxx::work tx(raw.conn());
@@ -489,11 +489,11 @@ double raw_point_read(Raw& raw, custmgmt::Id id) {
                      {sid, std::to_string(kPageSize + 1)}));
     tx.commit();
   }
-  return seconds_since(t0) * 1e6;
+  return watch.finish();
 }
 
-double raw_update(Raw& raw, const custmgmt::Account& a) {
-  const auto t0 = Clock::now();
+Sample raw_update(Raw& raw, const custmgmt::Account& a) {
+  const Stopwatch watch;
   pqxx::work tx(raw.conn());
   raw.act(tx, "authenticated");
   const auto r = raw.exec(
@@ -511,7 +511,7 @@ double raw_update(Raw& raw, const custmgmt::Account& a) {
   consume(r);
   tx.commit();
   if (r.size() != 1) throw std::runtime_error("raw update changed no row");
-  return seconds_since(t0) * 1e6;
+  return watch.finish();
 }
 
 }  // namespace
@@ -564,11 +564,11 @@ boost::json::object run_postgres(const Options& o) {
     tx.exec("SELECT count(*), sum(length(contact_name)) FROM customer_contacts");
     tx.commit();
   };
-  hooks.same_sql = [&](const GenQuery& q, bool second, double& us) {
-    return run_same_sql(same, q, second, us);
+  hooks.same_sql = [&](const GenQuery& q, bool second, Sample& out) {
+    return run_same_sql(same, q, second, out);
   };
-  hooks.straightforward = [&](const GenQuery& q, bool second, double& us) {
-    return run_straightforward(plain, q, second, us);
+  hooks.straightforward = [&](const GenQuery& q, bool second, Sample& out) {
+    return run_straightforward(plain, q, second, out);
   };
   hooks.point_read = [&](custmgmt::Id id) { return raw_point_read(same, id); };
   hooks.update = [&](const custmgmt::Account& a) { return raw_update(same, a); };

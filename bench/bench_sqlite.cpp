@@ -353,14 +353,14 @@ void bind_filters(sqlite3_stmt* st, const GenQuery& q) {
   if (q.created_to_us) put(st, ":created_to", *q.created_to_us);
 }
 
-bool run_same_sql(Db& db, const GenQuery& q, bool second, double& us) {
+bool run_same_sql(Db& db, const GenQuery& q, bool second, Sample& out) {
   sqlite3_stmt* st = db.stmt(same_sql(q, false));
   bind_filters(st, q);
   put(st, ":limit", static_cast<std::int64_t>(kPageSize + 1));
-  auto t0 = Clock::now();
+  Stopwatch watch;
   auto rows = read_rows(db, st, 7);
   if (!second) {
-    us = seconds_since(t0) * 1e6;
+    out = watch.finish();
     return true;
   }
   if (rows.size() <= kPageSize) return false;
@@ -379,15 +379,15 @@ bool run_same_sql(Db& db, const GenQuery& q, bool second, double& us) {
     put(st, ":after_number", last.created_at);
   }
   put(st, ":after_id", last.id);
-  t0 = Clock::now();
+  watch = Stopwatch();
   rows = read_rows(db, st, 7);
-  us = seconds_since(t0) * 1e6;
+  out = watch.finish();
   return true;
 }
 
 // What a user writes from the spec: FTS ranked by bm25 over every match,
 // tag filters on the tags column, OFFSET for the second page.
-bool run_straightforward(Db& db, const GenQuery& q, bool second, double& us) {
+bool run_straightforward(Db& db, const GenQuery& q, bool second, Sample& out) {
   std::string sql;
   if (q.text) {
     sql =
@@ -425,14 +425,14 @@ bool run_straightforward(Db& db, const GenQuery& q, bool second, double& us) {
   bind_filters(st, q);
   put(st, ":limit", static_cast<std::int64_t>(kPageSize));
   put(st, ":offset", static_cast<std::int64_t>(second ? kPageSize : 0));
-  const auto t0 = Clock::now();
+  const Stopwatch watch;
   const auto rows = read_rows(db, st, -1);
-  us = seconds_since(t0) * 1e6;
+  out = watch.finish();
   return !second || !rows.empty();
 }
 
-double raw_point_read(Db& db, custmgmt::Id id) {
-  const auto t0 = Clock::now();
+Sample raw_point_read(Db& db, custmgmt::Id id) {
+  const Stopwatch watch;
   sqlite3_stmt* st = db.stmt(std::string("SELECT ") + kAccountColumns +
                              " FROM customer_accounts WHERE id = :id AND " + kVisible);
   put(st, ":id", id);
@@ -448,11 +448,11 @@ double raw_point_read(Db& db, custmgmt::Id id) {
   put(st, ":limit", static_cast<std::int64_t>(kPageSize + 1));
   const auto contacts = read_rows(db, st, -1);
   if (account.empty()) throw std::runtime_error("raw point read found nothing");
-  return seconds_since(t0) * 1e6;
+  return watch.finish();
 }
 
-double raw_update(Db& db, const custmgmt::Account& a) {
-  const auto t0 = Clock::now();
+Sample raw_update(Db& db, const custmgmt::Account& a) {
+  const Stopwatch watch;
   db.exec("BEGIN IMMEDIATE");
   sqlite3_stmt* st = db.stmt(
       std::string("UPDATE customer_accounts SET company_name = :company_name, company_name_key "
@@ -480,7 +480,7 @@ double raw_update(Db& db, const custmgmt::Account& a) {
   const auto rows = read_rows(db, st, 7);
   db.exec("COMMIT");
   if (rows.size() != 1) throw std::runtime_error("raw update changed no row");
-  return seconds_since(t0) * 1e6;
+  return watch.finish();
 }
 
 }  // namespace
@@ -533,11 +533,11 @@ boost::json::object run_sqlite(const Options& o) {
   hooks.warm = [&] {
     db.exec("SELECT count(*) FROM customer_accounts; SELECT count(*) FROM customer_contacts");
   };
-  hooks.same_sql = [&](const GenQuery& q, bool second, double& us) {
-    return run_same_sql(db, q, second, us);
+  hooks.same_sql = [&](const GenQuery& q, bool second, Sample& out) {
+    return run_same_sql(db, q, second, out);
   };
-  hooks.straightforward = [&](const GenQuery& q, bool second, double& us) {
-    return run_straightforward(db, q, second, us);
+  hooks.straightforward = [&](const GenQuery& q, bool second, Sample& out) {
+    return run_straightforward(db, q, second, out);
   };
   hooks.point_read = [&](custmgmt::Id id) { return raw_point_read(db, id); };
   hooks.update = [&](const custmgmt::Account& a) { return raw_update(db, a); };

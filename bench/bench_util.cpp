@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,9 +17,14 @@ namespace bench {
 
 using custmgmt::Account;
 
-double Latencies::percentile(double p) const {
-  if (us_.empty()) return 0;
-  std::vector<double> v = us_;
+double thread_cpu_us() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
+}
+
+double Latencies::percentile_of(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   // Nearest rank.
   const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size())));
@@ -34,6 +40,9 @@ boost::json::object Latencies::summary() const {
   o["p50_ms"] = percentile(50) / 1000.0;
   o["p95_ms"] = percentile(95) / 1000.0;
   o["p99_ms"] = percentile(99) / 1000.0;
+  o["cpu_p50_ms"] = cpu_percentile(50) / 1000.0;
+  o["cpu_p95_ms"] = cpu_percentile(95) / 1000.0;
+  o["cpu_p99_ms"] = cpu_percentile(99) / 1000.0;
   return o;
 }
 
@@ -211,6 +220,9 @@ namespace {
 double p99(const boost::json::object& o) {
   return o.at("p99_ms").as_double();
 }
+double cpu_p99(const boost::json::object& o) {
+  return o.at("cpu_p99_ms").as_double();
+}
 
 }  // namespace
 
@@ -225,7 +237,7 @@ void run_query_workloads(const std::string& uri, const Options& o, RawHooks& raw
   if (raw.warm) raw.warm();
   for (const auto& g : queries) {
     (void)user.accounts().search(to_query(g));
-    double ignored = 0;
+    Sample ignored;
     raw.same_sql(g, false, ignored);
     raw.straightforward(g, false, ignored);
   }
@@ -240,13 +252,13 @@ void run_query_workloads(const std::string& uri, const Options& o, RawHooks& raw
       if (!first.next_cursor) continue;
       q.cursor = *first.next_cursor;
     }
-    const auto t0 = Clock::now();
+    const Stopwatch watch;
     const auto page = user.accounts().search(q);
-    lib[s].add(seconds_since(t0) * 1e6);
+    lib[s].add(watch.finish());
     (void)page;
-    double us = 0;
-    if (raw.same_sql(g, second, us)) same[s].add(us);
-    if (raw.straightforward(g, second, us)) plain[s].add(us);
+    Sample sample;
+    if (raw.same_sql(g, second, sample)) same[s].add(sample);
+    if (raw.straightforward(g, second, sample)) plain[s].add(sample);
   }
   boost::json::object search;
   for (int s = 0; s < kShapeCount; ++s) {
@@ -259,6 +271,8 @@ void run_query_workloads(const std::string& uri, const Options& o, RawHooks& raw
     shape["straightforward_sql"] = p;
     shape["ratio_p99_library_to_raw"] = ratio(p99(l), p99(r));
     shape["speedup_p99_vs_straightforward"] = ratio(p99(p), p99(l));
+    shape["ratio_cpu_p99_library_to_raw"] = ratio(cpu_p99(l), cpu_p99(r));
+    shape["speedup_cpu_p99_vs_straightforward"] = ratio(cpu_p99(p), cpu_p99(l));
     search[shape_name(static_cast<Shape>(s))] = shape;
   }
   out["search"] = search;
@@ -268,10 +282,10 @@ void run_query_workloads(const std::string& uri, const Options& o, RawHooks& raw
   const auto n = static_cast<std::uint64_t>(o.scale);
   for (int i = 0; i < o.reads; ++i) {
     const auto id = static_cast<custmgmt::Id>(1 + (static_cast<std::uint64_t>(i) * 7919 + 13) % n);
-    auto t0 = Clock::now();
+    const Stopwatch watch;
     const auto a = user.accounts().get(id);
     const auto contacts = user.contacts().list(id);
-    read_lib.add(seconds_since(t0) * 1e6);
+    read_lib.add(watch.finish());
     (void)a;
     (void)contacts;
     read_raw.add(raw.point_read(id));
@@ -290,9 +304,9 @@ void run_query_workloads(const std::string& uri, const Options& o, RawHooks& raw
     const auto id_raw = static_cast<custmgmt::Id>(1 + (id_lib % n));
     auto a = user.accounts().get(id_lib);
     a.account_notes = "Updated by the benchmark, round " + std::to_string(i);
-    const auto t0 = Clock::now();
+    const Stopwatch watch;
     (void)user.accounts().update(a);
-    up_lib.add(seconds_since(t0) * 1e6);
+    up_lib.add(watch.finish());
     auto b = user.accounts().get(id_raw);
     b.account_notes = "Updated raw by the benchmark, round " + std::to_string(i);
     up_raw.add(raw.update(b));
@@ -305,9 +319,9 @@ void run_query_workloads(const std::string& uri, const Options& o, RawHooks& raw
 
   Latencies stats;
   for (int i = 0; i < 20; ++i) {
-    const auto t0 = Clock::now();
+    const Stopwatch watch;
     (void)user.accounts().stats();
-    stats.add(seconds_since(t0) * 1e6);
+    stats.add(watch.finish());
   }
   boost::json::object st;
   st["library"] = stats.summary();

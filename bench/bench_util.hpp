@@ -35,16 +35,44 @@ inline double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
+// CPU time of the calling thread in microseconds. On a loaded machine the
+// wall-clock tail is mostly time spent waiting for a core; for SQLite (all
+// work in this thread) CPU time is the load-independent cost of a request.
+double thread_cpu_us();
+
+// One timed request: wall-clock and this thread's CPU time.
+struct Sample {
+  double wall_us = 0;
+  double cpu_us = 0;
+};
+
+// Starts a Sample; finish() fills it.
+class Stopwatch {
+ public:
+  Stopwatch() : wall_(Clock::now()), cpu_(thread_cpu_us()) {}
+  Sample finish() const { return {seconds_since(wall_) * 1e6, thread_cpu_us() - cpu_}; }
+
+ private:
+  Clock::time_point wall_;
+  double cpu_;
+};
+
 // Latencies in microseconds; summary() gives n, mean and p50/p95/p99 (ms).
 class Latencies {
  public:
-  void add(double us) { us_.push_back(us); }
+  void add(const Sample& s) {
+    us_.push_back(s.wall_us);
+    cpu_us_.push_back(s.cpu_us);
+  }
   bool empty() const { return us_.empty(); }
   boost::json::object summary() const;
-  double percentile(double p) const;
+  double percentile(double p) const { return percentile_of(us_, p); }
+  double cpu_percentile(double p) const { return percentile_of(cpu_us_, p); }
 
  private:
+  static double percentile_of(std::vector<double> v, double p);
   std::vector<double> us_;
+  std::vector<double> cpu_us_;
 };
 
 // Runs `work` in a forked child (so that its peak RSS is its own) and
@@ -78,11 +106,11 @@ boost::json::object import_json(const ChildResult& r, std::int64_t accounts);
 struct RawHooks {
   // Runs query `q`; page 2 when `second_page`. Returns false when the query
   // has no second page. Times only the timed request itself.
-  std::function<bool(const GenQuery& q, bool second_page, double& us)> same_sql;
-  std::function<bool(const GenQuery& q, bool second_page, double& us)> straightforward;
+  std::function<bool(const GenQuery& q, bool second_page, Sample& s)> same_sql;
+  std::function<bool(const GenQuery& q, bool second_page, Sample& s)> straightforward;
   std::function<void()> warm;
-  std::function<double(custmgmt::Id id)> point_read;               // returns µs
-  std::function<double(const custmgmt::Account& current)> update;  // returns µs
+  std::function<Sample(custmgmt::Id id)> point_read;
+  std::function<Sample(const custmgmt::Account& current)> update;
 };
 void run_query_workloads(const std::string& uri, const Options& o, RawHooks& raw,
                          boost::json::object& out);

@@ -48,26 +48,36 @@ def backend_section(scale, name, b):
                "library/straightforward = **%.2f×** (target ≥ 1× into a populated store; "
                "measured here into an empty one: %s).\n"
                % (r_best, mark(r_best >= 0.7), r_plain, mark(r_plain >= 1.0)))
-    out.append("| search shape, LIMIT 50 | library p50 / p95 / p99 ms | same SQL raw p99 ms "
-               "| library/raw p99 | straightforward SQL p99 ms | speed-up vs straightforward "
-               "| p99 ≤ 10 ms | ≥ 4× straightforward |")
-    out.append("|---|---:|---:|---:|---:|---:|---|---|")
+    # SQLite does all its work in the bench's thread, so thread CPU time is its
+    # load-independent cost; PostgreSQL works in the server, so its targets
+    # are judged on wall-clock time.
+    cpu = name == "SQLite" and "cpu_p99_ms" in b["search"]["prefix2"]["library"]
+    basis = "CPU" if cpu else "wall"
+    out.append("| search shape, LIMIT 50 | library wall p50 / p95 / p99 ms | library CPU p50 / p99 ms "
+               "| same SQL raw p99 ms (wall / CPU) | library/raw p99 (%s) "
+               "| straightforward SQL p99 ms (wall / CPU) | speed-up vs straightforward (%s p99) "
+               "| p99 ≤ 10 ms (%s) | ≥ 4× straightforward |" % (basis, basis, basis))
+    out.append("|---|---:|---:|---:|---:|---:|---:|---|---|")
     for key, label in SHAPES:
         s = b["search"][key]
         lib, raw, plain = s["library"], s["raw_same_sql"], s["straightforward_sql"]
-        speed = s["speedup_p99_vs_straightforward"]
-        out.append("| %s (n=%d) | %s / %s / %s | %s | %.2f× | %s | %.2f× | %s | %s |" % (
+        k = "cpu_p99_ms" if cpu else "p99_ms"
+        speed = plain[k] / lib[k] if lib[k] else 0
+        rel = lib[k] / raw[k] if raw[k] else 0
+        out.append("| %s (n=%d) | %s / %s / %s | %s / %s | %s / %s | %.2f× | %s / %s | %.2f× | %s | %s |" % (
             label, lib["n"], ms(lib["p50_ms"]), ms(lib["p95_ms"]), ms(lib["p99_ms"]),
-            ms(raw["p99_ms"]), s["ratio_p99_library_to_raw"], ms(plain["p99_ms"]), speed,
-            mark(lib["p99_ms"] <= 10), mark(speed >= 4)))
+            ms(lib.get("cpu_p50_ms", 0)), ms(lib.get("cpu_p99_ms", 0)),
+            ms(raw["p99_ms"]), ms(raw.get("cpu_p99_ms", 0)), rel,
+            ms(plain["p99_ms"]), ms(plain.get("cpu_p99_ms", 0)), speed,
+            mark(lib[k] <= 10), mark(speed >= 4)))
     pr, up, st = b["point_read"], b["update"], b["stats"]["library"]
     out.append("")
     out.append("| operation | library p50 / p99 ms | raw p50 / p99 ms | library/raw p50 | target |")
     out.append("|---|---:|---:|---:|---|")
-    out.append("| point read (account + its contacts) | %s / %s | %s / %s | %.2f× | ≤ 1.3×: %s |" % (
+    out.append("| point read (account + its contacts) | %s / %s | %s / %s | %.2f× (CPU p50 %.2f×) | ≤ 1.3×: %s |" % (
         ms(pr["library"]["p50_ms"]), ms(pr["library"]["p99_ms"]), ms(pr["raw_same_sql"]["p50_ms"]),
         ms(pr["raw_same_sql"]["p99_ms"]), pr["ratio_p50_library_to_raw"],
-        mark(pr["ratio_p50_library_to_raw"] <= 1.3)))
+        pr.get("ratio_cpu_p50_library_to_raw", 0), mark(pr["ratio_p50_library_to_raw"] <= 1.3)))
     out.append("| single-row update | %s / %s | %s / %s | %.2f× | |" % (
         ms(up["library"]["p50_ms"]), ms(up["library"]["p99_ms"]), ms(up["raw_same_sql"]["p50_ms"]),
         ms(up["raw_same_sql"]["p99_ms"]), up["ratio_p50_library_to_raw"]))
