@@ -9,6 +9,7 @@
 #include "custmgmt/contact_repository.hpp"
 #include "custmgmt/error.hpp"
 #include "custmgmt/export.hpp"
+#include "custmgmt/io.hpp"
 #include "custmgmt/json.hpp"
 #include "custmgmt/query.hpp"
 #include "custmgmt/store.hpp"
