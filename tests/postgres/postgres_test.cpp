@@ -587,6 +587,9 @@ BOOST_AUTO_TEST_CASE(reads_outside_a_transaction_are_served_by_the_replica) {
   };
   const auto find = [&] { return a.accounts().find(before.id); };
   await_replica(routed, find, name_is("Before"));
+  // Until the fresh test database has replayed onto the replica, a read may
+  // legitimately fall back to the primary; count fallbacks from here on.
+  const auto fallbacks_before = routed.stats().replica_fallbacks;
 
   // With replay paused, the primary and the replica differ: a read that
   // returns the old name can only have come from the replica.
@@ -620,7 +623,7 @@ BOOST_AUTO_TEST_CASE(reads_outside_a_transaction_are_served_by_the_replica) {
     BOOST_TEST(direct.accounts().get(before.id).company_name == "After");
   }
   await_replica(routed, find, name_is("After"));
-  BOOST_TEST(routed.stats().replica_fallbacks == 0u);
+  BOOST_TEST(routed.stats().replica_fallbacks == fallbacks_before);
   BOOST_TEST(f.store.stats().replica_reads == 0u);
 }
 
