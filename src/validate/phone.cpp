@@ -105,7 +105,11 @@ FieldErrors validate_phone(std::string_view phone, const PhoneOptions& options,
   if (normalized) {
     PhoneNumber out;
     util.Format(number, pn::PhoneNumberUtil::E164, &out.e164);
+    // libphonenumber keeps the extension as typed: "ext. １２" (full-width
+    // digits) would reach storage as non-ASCII. Fold it to ASCII digits like
+    // the number itself (found by fuzz_phone).
     out.extension = number.extension();
+    util.NormalizeDigitsOnly(&out.extension);
     util.GetRegionCodeForNumber(number, &out.region);
     *normalized = std::move(out);
   }
