@@ -178,22 +178,20 @@ enum class BackupKind {
   Ndjson,      ///< An NDJSON export written inside one transaction.
 };
 
-/// @brief Writes a consistent snapshot of the store at `uri` to `file`
-/// (replacing it).
+/// @brief Writes a consistent snapshot of the session's store to `file`
+/// (replacing it; written to `FILE.partial` first, then renamed).
 ///
 /// For a SQLite file and a service session this is SQLite's online backup
 /// API: a complete database file, including every user's rows. Otherwise
 /// (PostgreSQL, or a user session, who may copy only what he sees) it is an
 /// NDJSON export of every account the session sees, archived ones included,
-/// read inside one transaction.
-/// @param uri the store URI the session was opened from.
-/// @param session a session on that store.
+/// read inside one snapshot transaction.
+/// @param session a session on the store to copy.
 /// @param file the backup file to write.
 /// @return which kind of backup was written.
 /// @throws ValidationError (`store.uri_invalid`) for an in-memory store;
 ///         BackendError (`backend.io` and others) when copying fails.
-CUSTMGMT_API BackupKind backup(std::string_view uri, Session& session,
-                               const std::filesystem::path& file);
+CUSTMGMT_API BackupKind backup(Session& session, const std::filesystem::path& file);
 
 /// @brief What restore_account() did.
 struct RestoreReport {
@@ -233,11 +231,10 @@ struct IntegrityProblem {
 /// check; on every backend, through `session`, the invariants at most one
 /// primary contact per account and emails unique per account
 /// (case-insensitive).
-/// @param uri the store URI the session was opened from.
-/// @param session a session on that store (the service role sees all).
+/// @param session a session on the store to check (the service role sees all).
 /// @return the problems found; empty when the store is sound.
 /// @throws BackendError when the store cannot be read.
-CUSTMGMT_API std::vector<IntegrityProblem> verify(std::string_view uri, Session& session);
+CUSTMGMT_API std::vector<IntegrityProblem> verify(Session& session);
 
 /// @brief Archives every active account not updated since `cutoff` (the
 /// spec's archive strategy; reversible with AccountRepository::restore()).

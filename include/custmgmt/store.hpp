@@ -22,6 +22,9 @@ class Transaction;
 namespace detail {
 class StoreImpl;
 class SessionImpl;
+/// @brief The implementation behind a session (library-internal; not part
+/// of the API and not exported).
+SessionImpl& session_impl(Session& session);
 }  // namespace detail
 
 /// @brief Options for Store::open().
@@ -147,6 +150,7 @@ class CUSTMGMT_API Session {
 
  private:
   friend class Store;
+  friend detail::SessionImpl& detail::session_impl(Session& session);
   explicit Session(std::unique_ptr<detail::SessionImpl> impl);
   std::unique_ptr<detail::SessionImpl> impl_;
 };

@@ -38,6 +38,7 @@ class SessionImpl {
   backend::Connection& conn() { return *conn_; }
   const backend::Actor& actor() const { return actor_; }
   const StoreOptions& options() const { return store_->options(); }
+  const StoreImpl& store() const { return *store_; }
   AccountRepository& accounts() { return accounts_; }
   ContactRepository& contacts() { return contacts_; }
 

@@ -182,6 +182,8 @@ void SessionImpl::rollback(int depth) noexcept {
 }  // namespace detail
 
 Session::Session(std::unique_ptr<detail::SessionImpl> impl) : impl_(std::move(impl)) {}
+
+detail::SessionImpl& detail::session_impl(Session& session) { return *session.impl_; }
 Session::Session(Session&&) noexcept = default;
 Session& Session::operator=(Session&&) noexcept = default;
 Session::~Session() = default;

@@ -12,6 +12,7 @@
 #include "custmgmt/contact_repository.hpp"
 #include "custmgmt/io.hpp"
 #include "custmgmt/json.hpp"
+#include "domain/session_impl.hpp"
 #include "io/io_common.hpp"
 
 namespace custmgmt {
@@ -153,8 +154,8 @@ std::optional<std::pair<Account, std::vector<Contact>>> read_backup(
 
 }  // namespace
 
-BackupKind backup(std::string_view uri, Session& session, const std::filesystem::path& file) {
-  const auto filename = sqlite_filename(uri);
+BackupKind backup(Session& session, const std::filesystem::path& file) {
+  const auto filename = sqlite_filename(detail::session_impl(session).store().uri());
   if (filename && session.is_service()) {
     backup_sqlite(*filename, file);
     return BackupKind::SqliteFile;
@@ -267,9 +268,9 @@ RestoreReport restore_account(Session& session, const std::filesystem::path& fil
   return report;
 }
 
-std::vector<IntegrityProblem> verify(std::string_view uri, Session& session) {
+std::vector<IntegrityProblem> verify(Session& session) {
   std::vector<IntegrityProblem> problems;
-  if (const auto filename = sqlite_filename(uri)) {
+  if (const auto filename = sqlite_filename(detail::session_impl(session).store().uri())) {
     SqliteHandle db = open_sqlite(*filename, SQLITE_OPEN_READWRITE);
     for (const auto& row : sqlite_rows(db.get(), "PRAGMA integrity_check")) {
       if (row != "ok") problems.push_back({"integrity_check", row});

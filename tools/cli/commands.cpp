@@ -684,7 +684,7 @@ void add_backup_restore(CLI::App& app, Context& ctx, std::function<int()>& actio
     cmd->add_option("FILE", *file, "Backup file")->required();
     cmd->callback([&ctx, &action, file] {
       action = [&ctx, file] {
-        const BackupKind kind = backup(ctx.db, ctx.session(), *file);
+        const BackupKind kind = backup(ctx.session(), *file);
         const std::string k = kind == BackupKind::SqliteFile ? "sqlite" : "ndjson";
         done(ctx, {{"file", safe_text(*file)}, {"kind", k}},
              "backup (" + k + ") written to " + *file);
@@ -778,7 +778,7 @@ void add_verify_archive(CLI::App& app, Context& ctx, std::function<int()>& actio
         app.add_subcommand("verify", "Check integrity and invariants (after a restore or a crash)");
     cmd->callback([&ctx, &action] {
       action = [&ctx] {
-        const auto problems = verify(ctx.db, ctx.session());
+        const auto problems = verify(ctx.session());
         if (ctx.json) {
           json::array list;
           for (const auto& p : problems)
