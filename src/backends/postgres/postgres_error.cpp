@@ -65,6 +65,18 @@ std::string state_of(const pqxx::sql_error& e) {
                      "another contact of the account has this email address");
     }
   }
+  if (state == "23503") {
+    // On Supabase auth.users belongs to Supabase's auth service: a session
+    // acting as a user it does not know fails on the audit columns' foreign
+    // keys (where the migration created auth.users itself, users are
+    // registered on first write and this cannot happen).
+    for (const char* column : {"created_by", "updated_by"}) {
+      if (message.find(std::string("_") + column + "_fkey") != std::string::npos) {
+        throw ValidationError({{column, "user.unknown",
+                                std::string(column) + " names a user that is not in auth.users"}});
+      }
+    }
+  }
   if (state == "42501") throw PermissionDenied("permission.denied", describe(what, message));
   if (is_connection_state(state)) {
     if (damage != nullptr) *damage = Damage::kConnection;
