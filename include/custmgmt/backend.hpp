@@ -34,6 +34,7 @@
 #include "custmgmt/account.hpp"
 #include "custmgmt/contact.hpp"
 #include "custmgmt/export.hpp"
+#include "custmgmt/io.hpp"
 #include "custmgmt/query.hpp"
 #include "custmgmt/store.hpp"
 
@@ -135,6 +136,15 @@ class CUSTMGMT_API Connection {
   virtual void release_savepoint(const std::string& name) = 0;
   /// @brief Rolls back to and releases a savepoint.
   virtual void rollback_to_savepoint(const std::string& name) = 0;
+  /// @brief Starts a read-only transaction in which every read sees one
+  /// consistent snapshot of the database, taken before this returns
+  /// (PostgreSQL: REPEATABLE READ, READ ONLY; SQLite: a deferred
+  /// transaction whose read is started at once, with `query_only` set).
+  /// Commits of other connections made after it started stay invisible to
+  /// it. A write inside it fails with BackendError `backend.readonly`.
+  /// Ended by commit() or rollback(); savepoints nest inside it.
+  /// @throws BackendError.
+  virtual void begin_snapshot() = 0;
 
   /// @brief Inserts a normalised account; `created_by`/`updated_by` are
   /// already decided by the domain. `name_key` = search_key(company_name).
@@ -193,6 +203,22 @@ class CUSTMGMT_API Connection {
   virtual void record_migration(const Migration& migration, bool applied) = 0;
   /// @brief Drops `schema_migrations` after a rollback to version 0.
   virtual void drop_migrations_table() = 0;
+
+  /// @brief Writes a complete copy of the database to `file` (created or
+  /// replaced) with the engine's native backup, as seen by the current
+  /// transaction (io's backup() opens it with begin_snapshot()). Called for
+  /// service actors only: the copy holds every user's rows.
+  /// @return false when the engine has no native file backup (the default;
+  ///         the caller then writes an NDJSON export instead).
+  /// @throws BackendError when copying fails (`file` may be left partial).
+  virtual bool backup_to_file(const std::filesystem::path& file);
+  /// @brief The engine's own checks of the whole database (storage
+  /// integrity, foreign keys, search indexes against their tables, …), one
+  /// IntegrityProblem per finding, `check` naming the check. Called for
+  /// service actors only; io's verify() adds the data invariants. Default:
+  /// no checks, an empty list.
+  /// @throws BackendError when a check cannot run.
+  virtual std::vector<IntegrityProblem> check_integrity();
 };
 
 /// @brief A database opened by Store::open(): makes connections. Thread-safe.

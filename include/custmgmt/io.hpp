@@ -10,7 +10,9 @@
 /// and the matching rules.
 ///
 /// Functions are reentrant; a Session is not thread-safe, so use one per
-/// thread. They throw the custmgmt::Error family and std::bad_alloc only.
+/// thread. They throw the custmgmt::Error family and std::bad_alloc only,
+/// except backup(), which throws std::logic_error inside a read-write
+/// transaction (see Session::snapshot()).
 #pragma once
 
 #include <cstddef>
@@ -84,6 +86,11 @@ struct ExportReport {
 /// csv_columns() and writes one row per contact (one row with empty contact
 /// columns for an account without contacts); `phone` holds the number as
 /// typed when it was kept, else E.164 (with ` ext. N` for an extension).
+///
+/// Outside a transaction the export reads in one Session::snapshot(), so it
+/// is one consistent state of the store however long it runs (on PostgreSQL
+/// on the primary, not a read replica); inside the caller's transaction it
+/// reads in that one.
 /// @param session the acting session; only what it can see is written.
 /// @param out the stream to write to.
 /// @param options what and how to export.
@@ -175,22 +182,27 @@ CUSTMGMT_API std::string to_json(const ImportReport& report);
 /// @brief How a backup was written.
 enum class BackupKind {
   SqliteFile,  ///< A SQLite database file made with the online backup API.
-  Ndjson,      ///< An NDJSON export written inside one transaction.
+  Ndjson,      ///< An NDJSON export written inside one snapshot transaction.
 };
 
 /// @brief Writes a consistent snapshot of the session's store to `file`
 /// (replacing it; written to `FILE.partial` first, then renamed).
 ///
-/// For a SQLite file and a service session this is SQLite's online backup
-/// API: a complete database file, including every user's rows. Otherwise
-/// (PostgreSQL, or a user session, who may copy only what he sees) it is an
-/// NDJSON export of every account the session sees, archived ones included,
-/// read inside one snapshot transaction.
-/// @param session a session on the store to copy.
+/// Everything is read inside one Session::snapshot() (PostgreSQL:
+/// REPEATABLE READ, READ ONLY), so the backup is one state of the store
+/// even while other sessions write. For a service session on a backend with
+/// a native file backup (SQLite: the online backup API, in-memory stores
+/// included) it is a complete database file with every user's rows.
+/// Otherwise (PostgreSQL, or a user session, who may copy only what he sees)
+/// it is an NDJSON export of every account the session sees, archived ones
+/// included.
+/// @param session a session on the store to copy, outside a transaction or
+///        inside a snapshot() one.
 /// @param file the backup file to write.
 /// @return which kind of backup was written.
-/// @throws ValidationError (`store.uri_invalid`) for an in-memory store;
-///         BackendError (`backend.io` and others) when copying fails.
+/// @throws BackendError (`backend.io` and others) when copying fails (no
+///         file is left behind); std::logic_error inside a read-write
+///         transaction of `session`.
 CUSTMGMT_API BackupKind backup(Session& session, const std::filesystem::path& file);
 
 /// @brief What restore_account() did.
@@ -226,12 +238,22 @@ struct IntegrityProblem {
   std::string message;  ///< What is wrong, naming the rows.
 };
 
-/// @brief Checks a store: on SQLite `PRAGMA integrity_check`,
-/// `PRAGMA foreign_key_check` and the full-text indexes' own integrity
-/// check; on every backend, through `session`, the invariants at most one
-/// primary contact per account and emails unique per account
-/// (case-insensitive).
-/// @param session a session on the store to check (the service role sees all).
+/// @brief Checks a store.
+///
+/// For a service session, first the backend's own checks of the whole
+/// database (backend::Connection::check_integrity()): on SQLite
+/// `PRAGMA integrity_check` (`integrity_check`), `PRAGMA foreign_key_check`
+/// (`foreign_key_check`) and FTS5's integrity check of every full-text
+/// index (`fts_sync`); on PostgreSQL indexes left invalid
+/// (`index_invalid`), constraints not validated (`constraint_not_valid`),
+/// contacts without their account (`foreign_key_check`) and row-level
+/// security off or not forced (`row_level_security`). Then, for every
+/// session, over what it sees and in one snapshot (or in the caller's
+/// transaction): at most one primary contact per account
+/// (`duplicate_primary`) and emails unique per account, case-insensitively
+/// (`duplicate_email`).
+/// @param session a session on the store to check (the service role sees
+///        all and runs the backend's checks).
 /// @return the problems found; empty when the store is sound.
 /// @throws BackendError when the store cannot be read.
 CUSTMGMT_API std::vector<IntegrityProblem> verify(Session& session);

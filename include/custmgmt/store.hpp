@@ -143,6 +143,24 @@ class CUSTMGMT_API Session {
   /// @throws BackendError.
   Transaction transaction();
 
+  /// @brief Begins a read-only snapshot transaction: every read made through
+  /// this session until its commit()/rollback() sees the database as it was
+  /// when snapshot() returned; what other sessions commit meanwhile stays
+  /// invisible to it. PostgreSQL runs it as REPEATABLE READ, READ ONLY
+  /// (on the primary, never a read replica); SQLite as a deferred
+  /// transaction whose read starts at once, with `PRAGMA query_only`.
+  /// A write inside it (also inside a transaction() nested in it) fails with
+  /// BackendError `backend.readonly`. End it with commit() or rollback();
+  /// neither changes anything.
+  ///
+  /// Nesting: inside a snapshot transaction, snapshot() and transaction()
+  /// open savepoints of the same snapshot. Inside a read-write transaction()
+  /// it throws std::logic_error: a savepoint cannot change the isolation of
+  /// the transaction around it, so it could not be a snapshot.
+  /// @throws BackendError when the transaction cannot start; std::logic_error
+  ///         inside a read-write transaction of this session.
+  Transaction snapshot();
+
   /// @brief The acting user, or the audit user of a service session.
   const std::optional<std::string>& user() const;
   /// @brief True for a service-role session.

@@ -66,6 +66,14 @@ std::vector<Account> Connection::insert_accounts(const std::vector<Account>& acc
   return stored;
 }
 
+bool Connection::backup_to_file(const std::filesystem::path& /*file*/) {
+  return false;
+}
+
+std::vector<IntegrityProblem> Connection::check_integrity() {
+  return {};
+}
+
 void register_backend(const std::string& scheme, BackendFactory factory) {
   auto& r = registry();
   std::lock_guard<std::mutex> lock(r.mutex);

@@ -45,6 +45,10 @@ class SessionImpl {
   // Opens a transaction level (BEGIN at depth 0, a savepoint deeper) and
   // returns its depth (1-based).
   int begin();
+  // Opens a read-only snapshot level: the transaction itself at depth 0
+  // (Connection::begin_snapshot), a savepoint inside a snapshot; throws
+  // std::logic_error inside a read-write transaction. Returns its depth.
+  int begin_snapshot();
   // Ends level `depth`, which must be the innermost.
   void commit(int depth);
   void rollback(int depth) noexcept;
@@ -77,6 +81,7 @@ class SessionImpl {
   backend::Actor actor_;
   std::unique_ptr<backend::Connection> conn_;
   int depth_ = 0;
+  bool snapshot_ = false;  // the transaction at depth 1 is a snapshot
   AccountRepository accounts_;
   ContactRepository contacts_;
 };

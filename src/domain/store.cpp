@@ -136,9 +136,22 @@ std::string savepoint_name(int depth) {
 int SessionImpl::begin() {
   if (depth_ == 0) {
     conn_->begin();
+    snapshot_ = false;
   } else {
     conn_->savepoint(savepoint_name(depth_ + 1));
   }
+  return ++depth_;
+}
+
+int SessionImpl::begin_snapshot() {
+  if (depth_ > 0 && !snapshot_) {
+    throw std::logic_error(
+        "custmgmt: snapshot() inside a read-write transaction: a savepoint cannot change the "
+        "isolation of the transaction around it; take the snapshot before beginning it");
+  }
+  if (depth_ > 0) return begin();  // a savepoint of the same snapshot
+  conn_->begin_snapshot();
+  snapshot_ = true;
   return ++depth_;
 }
 
@@ -183,7 +196,9 @@ void SessionImpl::rollback(int depth) noexcept {
 
 Session::Session(std::unique_ptr<detail::SessionImpl> impl) : impl_(std::move(impl)) {}
 
-detail::SessionImpl& detail::session_impl(Session& session) { return *session.impl_; }
+detail::SessionImpl& detail::session_impl(Session& session) {
+  return *session.impl_;
+}
 Session::Session(Session&&) noexcept = default;
 Session& Session::operator=(Session&&) noexcept = default;
 Session::~Session() = default;
@@ -197,6 +212,11 @@ ContactRepository& Session::contacts() {
 
 Transaction Session::transaction() {
   const int depth = impl_->begin();
+  return Transaction(impl_.get(), depth);
+}
+
+Transaction Session::snapshot() {
+  const int depth = impl_->begin_snapshot();
   return Transaction(impl_.get(), depth);
 }
 

@@ -1,6 +1,3 @@
-#include <sqlite3.h>
-
-#include <cstdio>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -9,6 +6,7 @@
 #include <utility>
 
 #include "custmgmt/account_repository.hpp"
+#include "custmgmt/backend.hpp"
 #include "custmgmt/contact_repository.hpp"
 #include "custmgmt/io.hpp"
 #include "custmgmt/json.hpp"
@@ -19,89 +17,8 @@ namespace custmgmt {
 
 namespace {
 
-bool starts_with_nocase(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    const char c = text[i];
-    if (((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c) != prefix[i]) return false;
-  }
-  return true;
-}
-
-// The SQLite file name of a store URI, or std::nullopt when the URI names
-// another backend. Mirrors the SQLite backend's own URI rules.
-std::optional<std::string> sqlite_filename(std::string_view uri) {
-  if (starts_with_nocase(uri, "postgres")) return std::nullopt;
-  std::string rest(uri);
-  if (starts_with_nocase(rest, "sqlite:")) {
-    rest.erase(0, 7);
-    if (rest.compare(0, 2, "//") == 0) rest.erase(0, 2);
-  } else if (rest.find("://") != std::string::npos && !starts_with_nocase(rest, "file:")) {
-    return std::nullopt;
-  }
-  if (rest == ":memory:" || rest == "file::memory:") {
-    throw ValidationError({{"uri", "store.uri_invalid", "an in-memory store cannot be copied"}});
-  }
-  return rest;
-}
-
-struct SqliteCloser {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-using SqliteHandle = std::unique_ptr<sqlite3, SqliteCloser>;
-
-[[noreturn]] void sqlite_failure(sqlite3* db, int rc, const std::string& what) {
-  const std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  throw BackendError("backend.io", what + ": " + message, sqlite3_errstr(rc));
-}
-
-SqliteHandle open_sqlite(const std::string& filename, int flags) {
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(filename.c_str(), &raw, flags | SQLITE_OPEN_URI, nullptr);
-  SqliteHandle db(raw);
-  if (rc != SQLITE_OK) sqlite_failure(raw, rc, "cannot open " + filename);
-  sqlite3_busy_timeout(raw, 5000);
-  return db;
-}
-
-// Runs `sql` and returns the first column of every row as text.
-std::vector<std::string> sqlite_rows(sqlite3* db, const char* sql) {
-  sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr);
-  if (rc != SQLITE_OK) sqlite_failure(db, rc, sql);
-  std::vector<std::string> rows;
-  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    std::string row;
-    for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
-      const auto* text = sqlite3_column_text(stmt, i);
-      if (i > 0) row += " ";
-      row += text != nullptr ? reinterpret_cast<const char*>(text) : "NULL";
-    }
-    rows.push_back(std::move(row));
-  }
-  sqlite3_finalize(stmt);
-  if (rc != SQLITE_DONE) sqlite_failure(db, rc, sql);
-  return rows;
-}
-
-void backup_sqlite(const std::string& source, const std::filesystem::path& file) {
-  const std::filesystem::path temp = file.string() + ".partial";
-  std::error_code ignored;
-  std::filesystem::remove(temp, ignored);
-  {
-    SqliteHandle src = open_sqlite(source, SQLITE_OPEN_READONLY);
-    SqliteHandle dst = open_sqlite(temp.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    sqlite3_backup* job = sqlite3_backup_init(dst.get(), "main", src.get(), "main");
-    if (job == nullptr) sqlite_failure(dst.get(), sqlite3_errcode(dst.get()), "backup");
-    // One step copies every page under one read transaction: a consistent
-    // snapshot even while other connections write.
-    const int rc = sqlite3_backup_step(job, -1);
-    sqlite3_backup_finish(job);
-    if (rc != SQLITE_DONE) {
-      std::filesystem::remove(temp, ignored);
-      sqlite_failure(dst.get(), rc, "backup");
-    }
-  }
+// Replaces `file` by the finished `temp`.
+void move_into_place(const std::filesystem::path& temp, const std::filesystem::path& file) {
   std::error_code ec;
   std::filesystem::rename(temp, file, ec);
   if (ec) throw BackendError("backend.io", "cannot write " + file.string() + ": " + ec.message());
@@ -155,27 +72,29 @@ std::optional<std::pair<Account, std::vector<Contact>>> read_backup(
 }  // namespace
 
 BackupKind backup(Session& session, const std::filesystem::path& file) {
-  const auto filename = sqlite_filename(detail::session_impl(session).store().uri());
-  if (filename && session.is_service()) {
-    backup_sqlite(*filename, file);
-    return BackupKind::SqliteFile;
-  }
   const std::filesystem::path temp = file.string() + ".partial";
-  {
+  std::error_code ignored;
+  std::filesystem::remove(temp, ignored);
+  // One snapshot for everything read: every page and contact list, or every
+  // page of the database file.
+  Transaction tx = session.snapshot();
+  try {
+    if (session.is_service() && detail::session_impl(session).conn().backup_to_file(temp)) {
+      tx.commit();
+      move_into_place(temp, file);
+      return BackupKind::SqliteFile;
+    }
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     if (!out) detail::throw_io("cannot write " + temp.string());
-    // One transaction: every page and contact list is read in one snapshot
-    // where the backend's isolation gives one (SQLite always; PostgreSQL
-    // runs it at its default level, see docs/import-export.md).
-    Transaction tx = session.transaction();
     export_accounts(session, out, {});
-    tx.commit();
     out.close();
     if (!out) detail::throw_io("cannot write " + temp.string());
+    tx.commit();
+  } catch (...) {
+    std::filesystem::remove(temp, ignored);
+    throw;
   }
-  std::error_code ec;
-  std::filesystem::rename(temp, file, ec);
-  if (ec) throw BackendError("backend.io", "cannot write " + file.string() + ": " + ec.message());
+  move_into_place(temp, file);
   return BackupKind::Ndjson;
 }
 
@@ -270,29 +189,11 @@ RestoreReport restore_account(Session& session, const std::filesystem::path& fil
 
 std::vector<IntegrityProblem> verify(Session& session) {
   std::vector<IntegrityProblem> problems;
-  if (const auto filename = sqlite_filename(detail::session_impl(session).store().uri())) {
-    SqliteHandle db = open_sqlite(*filename, SQLITE_OPEN_READWRITE);
-    for (const auto& row : sqlite_rows(db.get(), "PRAGMA integrity_check")) {
-      if (row != "ok") problems.push_back({"integrity_check", row});
-    }
-    for (const auto& row : sqlite_rows(db.get(), "PRAGMA foreign_key_check")) {
-      problems.push_back({"foreign_key_check", "table rowid parent fkid: " + row});
-    }
-    // FTS5's own check compares the index with its content table; it is an
-    // INSERT that changes nothing, run inside a transaction rolled back.
-    sqlite_rows(db.get(), "BEGIN");
-    for (const char* table : {"customer_accounts_fts", "customer_contacts_fts"}) {
-      const std::string sql = std::string("INSERT INTO ") + table + "(" + table +
-                              ", rank) VALUES('integrity-check', 1)";
-      char* error = nullptr;
-      if (sqlite3_exec(db.get(), sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
-        problems.push_back({"fts_sync", std::string(table) + " is out of sync with its table: " +
-                                            (error != nullptr ? error : "")});
-      }
-      sqlite3_free(error);
-    }
-    sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-  }
+  // The engine's checks look at the whole database, every user's rows.
+  if (session.is_service()) problems = detail::session_impl(session).conn().check_integrity();
+  // The invariants, over what the session sees, in one snapshot (or in the
+  // caller's transaction).
+  std::optional<Transaction> tx = detail::read_snapshot(session);
   AccountQuery query;
   query.archived = ArchivedFilter::Include;
   query.sort = AccountSort::CreatedAsc;
@@ -323,6 +224,7 @@ std::vector<IntegrityProblem> verify(Session& session) {
     if (!page.next_cursor) break;
     query.cursor = *page.next_cursor;
   }
+  if (tx) tx->commit();
   return problems;
 }
 

@@ -114,6 +114,8 @@ ExportReport export_accounts(Session& session, std::ostream& out, const ExportOp
     header += "\r\n";
     write(out, header);
   }
+  // Every page and contact list from one state of the store.
+  std::optional<Transaction> tx = detail::read_snapshot(session);
   if (options.account_id) {
     emit(session.accounts().get(*options.account_id));
   } else {
@@ -132,6 +134,7 @@ ExportReport export_accounts(Session& session, std::ostream& out, const ExportOp
       query.cursor = *page.next_cursor;
     }
   }
+  if (tx) tx->commit();
   out.flush();
   if (!out) throw BackendError("io.write_failed", "writing the export failed");
   return report;

@@ -10,6 +10,7 @@
 #include "custmgmt/contact_repository.hpp"
 #include "custmgmt/json.hpp"
 #include "custmgmt/validate.hpp"
+#include "domain/session_impl.hpp"
 
 namespace custmgmt::detail {
 
@@ -187,6 +188,11 @@ std::vector<Contact> all_contacts(Session& session, Id account_id) {
     cursor = *page.next_cursor;
   }
   return out;
+}
+
+std::optional<Transaction> read_snapshot(Session& session) {
+  if (session_impl(session).depth() > 0) return std::nullopt;
+  return session.snapshot();
 }
 
 void throw_io(const std::string& what) {

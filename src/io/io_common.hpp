@@ -74,6 +74,11 @@ bool parse_ndjson_line(std::string_view line, Account& account, std::vector<Cont
 // Every contact of an account, in the repository's order.
 std::vector<Contact> all_contacts(Session& session, Id account_id);
 
+// A read-only snapshot transaction (Session::snapshot()) for a run of reads
+// that must see one state, when the session has no transaction open; inside
+// the caller's transaction, std::nullopt: the reads belong to it.
+std::optional<Transaction> read_snapshot(Session& session);
+
 // Throws BackendError `backend.io` with `what` and the errno text.
 [[noreturn]] void throw_io(const std::string& what);
 

@@ -5,8 +5,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <iterator>
+#include <stdexcept>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -472,7 +475,168 @@ BOOST_AUTO_TEST_CASE(archive_older_than_archives_only_stale_accounts) {
   BOOST_TEST(service.accounts().stats().total_accounts == 0);
 }
 
+BOOST_AUTO_TEST_CASE(snapshot_does_not_see_what_another_session_commits_meanwhile) {
+  seed(service);
+  Session reader = store.service();
+  Session writer = store.service();
+  AccountQuery q;
+  q.archived = ArchivedFilter::Include;
+  q.sort = AccountSort::CreatedAsc;
+  q.limit = 1;
+  const auto names = [&](AccountQuery query) {
+    std::vector<std::string> out;
+    while (true) {
+      auto page = reader.accounts().search(query);
+      for (const auto& a : page.items) out.push_back(a.company_name);
+      if (!page.next_cursor) return out;
+      query.cursor = *page.next_cursor;
+    }
+  };
+  const Id acme = reader.accounts().search(q).items.front().id;
+  {
+    Transaction tx = reader.snapshot();
+    auto first = reader.accounts().search(q);  // one page read
+    BOOST_REQUIRE_EQUAL(first.items.size(), 1u);
+    Account late;
+    late.company_name = "Late Arrival";
+    late.customer_type = CustomerType::Residential;
+    writer.accounts().create(late);
+    Account renamed = writer.accounts().get(acme);
+    renamed.company_name = "Renamed Meanwhile";
+    writer.accounts().update(renamed);
+    const auto seen = names(q);
+    BOOST_TEST(seen.size() == 3u);
+    BOOST_TEST((std::find(seen.begin(), seen.end(), "Late Arrival") == seen.end()));
+    BOOST_TEST(reader.accounts().get(acme).company_name == "Acme Plumbing, Inc.");
+    tx.commit();
+  }
+  BOOST_TEST(names(q).size() == 4u);
+  BOOST_TEST(reader.accounts().get(acme).company_name == "Renamed Meanwhile");
+}
+
+BOOST_AUTO_TEST_CASE(export_reads_one_snapshot_while_another_session_commits) {
+  seed(service);
+  Session writer = store.service();
+  ExportOptions options;
+  options.query = AccountQuery{};
+  options.query->archived = ArchivedFilter::Include;
+  options.query->sort = AccountSort::CreatedAsc;
+  options.query->limit = 1;  // one account per page: the insert lands between pages
+  bool inserted = false;
+  options.progress = [&](std::uint64_t done) {
+    if (done != 1) return;
+    Account late;
+    late.company_name = "Late Arrival";
+    late.customer_type = CustomerType::Commercial;
+    writer.accounts().create(late);
+    inserted = true;
+  };
+  std::ostringstream out;
+  const auto report = export_accounts(service, out, options);
+  BOOST_TEST(inserted);
+  BOOST_TEST(report.accounts == 3u);
+  BOOST_TEST(out.str().find("Late Arrival") == std::string::npos);
+  // The next export, a new snapshot, has it.
+  std::ostringstream again;
+  options.progress = nullptr;
+  BOOST_TEST(export_accounts(service, again, options).accounts == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(backup_is_the_snapshot_it_runs_in) {
+  seed(service);
+  Session writer = store.service();
+  const auto dir = temp_dir();
+  Transaction tx = service.snapshot();
+  BOOST_REQUIRE(service.accounts().stats().total_accounts == 2);
+  Account late;
+  late.company_name = "Late Arrival";
+  late.customer_type = CustomerType::Commercial;
+  const Id late_id = writer.accounts().create(late).id;
+  const BackupKind kind = backup(service, dir / "backup");
+  tx.commit();
+  BOOST_TEST((kind == (test::backend_label() == "sqlite" ? BackupKind::SqliteFile
+                                                           : BackupKind::Ndjson)));
+  BOOST_CHECK_THROW(restore_account(service, dir / "backup", late_id), NotFound);
+  BOOST_TEST(!std::filesystem::exists(dir / "backup.partial"));
+  // Taken after the commit, the backup has it.
+  backup(service, dir / "backup");
+  writer.accounts().remove(late_id);
+  BOOST_TEST(restore_account(service, dir / "backup", late_id).recreated);
+  std::filesystem::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(snapshot_is_read_only_and_nests_only_inside_a_snapshot) {
+  seed(service);
+  Account extra;
+  extra.company_name = "Not Written";
+  extra.customer_type = CustomerType::Commercial;
+  {
+    Transaction tx = service.snapshot();
+    try {
+      service.accounts().create(extra);
+      BOOST_FAIL("a write inside a snapshot succeeded");
+    } catch (const BackendError& e) {
+      BOOST_TEST(e.code() == "backend.readonly");
+    }
+  }
+  {
+    // Savepoints of the same snapshot nest, and stay read-only.
+    Transaction tx = service.snapshot();
+    {
+      Transaction inner = service.snapshot();
+      BOOST_TEST(service.accounts().stats().total_accounts == 2);
+      inner.commit();
+    }
+    {
+      Transaction inner = service.transaction();
+      BOOST_CHECK_THROW(service.accounts().create(extra), BackendError);
+    }
+    tx.commit();
+  }
+  {
+    // A read-write transaction cannot become a snapshot, nor back up.
+    Transaction tx = service.transaction();
+    BOOST_CHECK_THROW(service.snapshot(), std::logic_error);
+    BOOST_CHECK_THROW(backup(service, temp_dir() / "never"), std::logic_error);
+    service.accounts().create(extra);  // the transaction is intact
+    tx.commit();
+  }
+  BOOST_TEST(service.accounts().stats().total_accounts == 3);
+}
+
+BOOST_AUTO_TEST_CASE(user_backup_is_an_ndjson_export_of_what_he_sees) {
+  Session user = store.session(kUser);
+  Account mine;
+  mine.company_name = "Mine";
+  mine.customer_type = CustomerType::Commercial;
+  user.accounts().create(mine);
+  seed(service);  // Acme is created_by kUser, the others by nobody
+  const auto dir = temp_dir();
+  BOOST_TEST((backup(user, dir / "mine.ndjson") == BackupKind::Ndjson));
+  std::ifstream in(dir / "mine.ndjson");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  BOOST_TEST(text.find("\"Mine\"") != std::string::npos);
+  BOOST_TEST(text.find("Acme Plumbing") != std::string::npos);
+  BOOST_TEST(text.find("Old Co") == std::string::npos);
+  BOOST_TEST(verify(user).empty());
+  std::filesystem::remove_all(dir);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(sqlite_in_memory_store_backs_up_to_a_file) {
+  if (test::backend_label() != "sqlite") return;
+  const auto dir = temp_dir();
+  Store store = Store::open(":memory:");
+  Session s = store.service();
+  seed(s);
+  BOOST_TEST((backup(s, dir / "memory.db") == BackupKind::SqliteFile));
+  Store copy = Store::open("sqlite:" + (dir / "memory.db").string());
+  Session c = copy.service();
+  check_same_data(snapshot(s), snapshot(c), true);
+  BOOST_TEST(verify(c).empty());
+  std::filesystem::remove_all(dir);
+}
 
 BOOST_AUTO_TEST_CASE(sqlite_backup_is_a_database_file_and_restores_one_account) {
   if (test::backend_label() != "sqlite") return;

@@ -200,11 +200,14 @@ void PostgresConnection::apply_actor(pqxx::transaction_base& tx, const Link& lin
   exec(tx, Stmt::kActor, p);
 }
 
-void PostgresConnection::open_transaction(const char* what) {
+void PostgresConnection::open_transaction(const char* what, bool snapshot) {
   for (int attempt = 0;; ++attempt) {
     try {
       Link& link = primary();
       tx_ = std::make_unique<pqxx::work>(*link.conn);
+      // Before any query: the first one (the actor switch) takes the
+      // snapshot a REPEATABLE READ transaction keeps.
+      if (snapshot) tx_->exec0("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
       apply_actor(*tx_, link);
       return;
     } catch (...) {
@@ -323,6 +326,11 @@ auto PostgresConnection::run(const char* what, Route route, Work&& work)
 void PostgresConnection::begin() {
   if (tx_) throw BackendError("backend.error", "postgresql: a transaction is already open");
   open_transaction("begin");
+}
+
+void PostgresConnection::begin_snapshot() {
+  if (tx_) throw BackendError("backend.error", "postgresql: a transaction is already open");
+  open_transaction("begin_snapshot", true);
 }
 
 void PostgresConnection::commit() {
@@ -735,6 +743,47 @@ void PostgresConnection::drop_migrations_table() {
   run("drop_migrations_table", Route::kPrimary, [&](pqxx::transaction_base& tx) {
     exec(tx, Stmt::kMigrationLock);
     tx.exec(postgres::statement_sql(Stmt::kDropMigrationsTable));
+  });
+}
+
+// ---- integrity
+
+std::vector<IntegrityProblem> PostgresConnection::check_integrity() {
+  if (!actor_.service) {
+    throw PermissionDenied("permission.denied",
+                           "only the service role may check the whole database");
+  }
+  // Each query returns (check, message) rows; the tables are the ones the
+  // search_path resolves, as for every other statement.
+  static const char* const kChecks[] = {
+      "SELECT 'index_invalid', i.indexrelid::regclass::text || ' on ' || "
+      "i.indrelid::regclass::text || ' is ' || "
+      "CASE WHEN NOT i.indisready THEN 'not ready' ELSE 'invalid' END || "
+      "' (an interrupted CREATE INDEX CONCURRENTLY?); REINDEX it' "
+      "FROM pg_index i WHERE i.indrelid IN ('customer_accounts'::regclass, "
+      "'customer_contacts'::regclass) AND NOT (i.indisvalid AND i.indisready) ORDER BY 2",
+      "SELECT 'constraint_not_valid', c.conrelid::regclass::text || ': constraint ' || "
+      "c.conname || ' is NOT VALID (rows may break it); VALIDATE CONSTRAINT it' "
+      "FROM pg_constraint c WHERE c.conrelid IN ('customer_accounts'::regclass, "
+      "'customer_contacts'::regclass) AND NOT c.convalidated ORDER BY 2",
+      "SELECT 'foreign_key_check', 'customer_contacts ' || c.id || ' belongs to account ' || "
+      "c.customer_account_id || ', which does not exist' FROM customer_contacts c "
+      "WHERE NOT EXISTS (SELECT 1 FROM customer_accounts a WHERE a.id = c.customer_account_id) "
+      "ORDER BY c.id",
+      "SELECT 'row_level_security', c.oid::regclass::text || ': row-level security is ' || "
+      "CASE WHEN NOT c.relrowsecurity THEN 'disabled' ELSE 'not forced' END "
+      "FROM pg_class c WHERE c.oid IN ('customer_accounts'::regclass, "
+      "'customer_contacts'::regclass) AND NOT (c.relrowsecurity AND c.relforcerowsecurity) "
+      "ORDER BY 2",
+  };
+  return run("check_integrity", Route::kPrimary, [&](pqxx::transaction_base& tx) {
+    std::vector<IntegrityProblem> problems;
+    for (const char* sql : kChecks) {
+      for (const auto& row : tx.exec(sql)) {
+        problems.push_back({row[0].as<std::string>(), row[1].as<std::string>()});
+      }
+    }
+    return problems;
   });
 }
 

@@ -52,6 +52,9 @@ class PostgresConnection final : public backend::Connection {
   void savepoint(const std::string& name) override;
   void release_savepoint(const std::string& name) override;
   void rollback_to_savepoint(const std::string& name) override;
+  // REPEATABLE READ, READ ONLY, on the primary (SET TRANSACTION before the
+  // first statement, so the snapshot is taken by the actor switch).
+  void begin_snapshot() override;
 
   Account insert_account(const Account& account, const std::string& name_key) override;
   // The bulk fast path: one INSERT … SELECT from a JSON array per batch of
@@ -85,6 +88,16 @@ class PostgresConnection final : public backend::Connection {
   void record_migration(const backend::Migration& migration, bool applied) override;
   void drop_migrations_table() override;
 
+  // No native file backup (backup_to_file keeps
+  // the default: io writes an NDJSON export in a snapshot). The checks:
+  // indexes left invalid or not ready (a failed CREATE INDEX CONCURRENTLY),
+  // constraints NOT VALID, contacts whose account is gone (foreign keys
+  // bypassed, e.g. session_replication_role = replica), and row-level
+  // security switched off or not forced on the two tables. Search indexes
+  // are expression indexes over the rows, so there is no stored tsvector
+  // that could drift from its table.
+  std::vector<IntegrityProblem> check_integrity() override;
+
  private:
   // A live libpq connection and what its login role may become.
   struct Link {
@@ -101,7 +114,7 @@ class PostgresConnection final : public backend::Connection {
   void discard_primary() noexcept;
   // Starts the transaction tx_ on the primary, retrying once on a fresh
   // connection when the old one turns out to be dead.
-  void open_transaction(const char* what);
+  void open_transaction(const char* what, bool snapshot = false);
   void apply_actor(pqxx::transaction_base& tx, const Link& link);
   // Translates the exception in flight and discards the connection when it
   // was lost. Call only inside a catch block.

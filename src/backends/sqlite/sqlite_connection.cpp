@@ -131,18 +131,44 @@ void SqliteConnection::begin() {
   stmt.run();
 }
 
+void SqliteConnection::begin_snapshot() {
+  // DEFERRED: no write lock. The first read of a transaction fixes what it
+  // sees (in WAL mode, its end mark in the log), so read at once: the
+  // snapshot is then the database as of this call. query_only makes a write
+  // fail with SQLITE_READONLY (backend.readonly), as PostgreSQL's READ ONLY.
+  exec("BEGIN DEFERRED", "begin_snapshot");
+  snapshot_ = true;
+  try {
+    exec("PRAGMA query_only = 1", "begin_snapshot");
+    exec("SELECT count(*) FROM sqlite_master", "begin_snapshot");
+  } catch (...) {
+    rollback();
+    throw;
+  }
+}
+
 void SqliteConnection::commit() {
   // A failed COMMIT (e.g. SQLITE_BUSY in rollback-journal mode while readers
   // remain) leaves the transaction open; the domain then calls rollback().
   auto stmt = statement(Sql::kCommit, "commit");
   stmt.run();
+  if (snapshot_) {
+    snapshot_ = false;
+    exec("PRAGMA query_only = 0", "commit");
+  }
 }
 
 void SqliteConnection::rollback() noexcept {
+  if (!db_) return;
   // After some errors (SQLITE_FULL, IOERR, ...) SQLite has already rolled
   // back by itself; a second ROLLBACK would only fail.
-  if (!db_ || sqlite3_get_autocommit(db_.get()) != 0) return;
-  sqlite3_exec(db_.get(), sqlite::kRollbackSql, nullptr, nullptr, nullptr);
+  if (sqlite3_get_autocommit(db_.get()) == 0) {
+    sqlite3_exec(db_.get(), sqlite::kRollbackSql, nullptr, nullptr, nullptr);
+  }
+  if (snapshot_) {
+    snapshot_ = false;
+    sqlite3_exec(db_.get(), "PRAGMA query_only = 0", nullptr, nullptr, nullptr);
+  }
 }
 
 void SqliteConnection::savepoint(const std::string& name) {

@@ -33,6 +33,7 @@ class SqliteConnection final : public backend::Connection {
   void savepoint(const std::string& name) override;
   void release_savepoint(const std::string& name) override;
   void rollback_to_savepoint(const std::string& name) override;
+  void begin_snapshot() override;
 
   Account insert_account(const Account& account, const std::string& name_key) override;
   std::optional<Account> select_account(Id id) override;
@@ -57,6 +58,13 @@ class SqliteConnection final : public backend::Connection {
   void record_migration(const backend::Migration& migration, bool applied) override;
   void drop_migrations_table() override;
 
+  // sqlite_maintenance.cpp: the online backup API from this connection's
+  // handle (so it copies what the current snapshot sees, in-memory stores
+  // included), and PRAGMA integrity_check, PRAGMA foreign_key_check and
+  // FTS5's 'integrity-check' of every full-text table.
+  bool backup_to_file(const std::filesystem::path& file) override;
+  std::vector<IntegrityProblem> check_integrity() override;
+
  private:
   // A named statement of this connection, prepared on first use and kept.
   sqlite::BoundStatement statement(sqlite::Sql id, const char* what);
@@ -76,6 +84,7 @@ class SqliteConnection final : public backend::Connection {
   // handle they belong to.
   sqlite::DatabasePtr db_;
   backend::Actor actor_;
+  bool snapshot_ = false;  // the open transaction is begin_snapshot()'s: query_only is on
   std::array<sqlite::StatementPtr, sqlite::kSqlCount> named_;
   std::unordered_map<std::string, sqlite::StatementPtr> searches_;
   sqlite::FtsQueryBuilder fts_;

@@ -1,0 +1,117 @@
+// Backup and integrity checks of the SQLite backend (see
+// SqliteConnection::backup_to_file / check_integrity).
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "backends/sqlite/sqlite_connection.hpp"
+#include "backends/sqlite/sqlite_error.hpp"
+#include "custmgmt/error.hpp"
+
+namespace custmgmt::detail {
+
+namespace {
+
+// Runs `sql` on `db` and returns each row's columns joined by spaces (NULL
+// as "NULL").
+std::vector<std::string> text_rows(sqlite3* db, const std::string& sql, const char* what) {
+  auto stmt = sqlite::prepare(db, sql, false);
+  std::vector<std::string> rows;
+  int rc = SQLITE_OK;
+  while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+    std::string row;
+    for (int i = 0; i < sqlite3_column_count(stmt.get()); ++i) {
+      const auto* text = sqlite3_column_text(stmt.get(), i);
+      if (i > 0) row += ' ';
+      row += text != nullptr ? reinterpret_cast<const char*>(text) : "NULL";
+    }
+    rows.push_back(std::move(row));
+  }
+  if (rc != SQLITE_DONE) sqlite::throw_error(db, rc, what);
+  return rows;
+}
+
+std::string quote_identifier(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) {
+    out += c;
+    if (c == '"') out += '"';
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+bool SqliteConnection::backup_to_file(const std::filesystem::path& file) {
+  if (!actor_.service) {
+    throw PermissionDenied("permission.denied",
+                           "only the service role may copy the whole database file");
+  }
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  sqlite::DatabasePtr target(raw);
+  if (rc != SQLITE_OK) sqlite::throw_error(target.get(), rc, "opening the backup file");
+  sqlite3_backup* job = sqlite3_backup_init(target.get(), "main", db_.get(), "main");
+  if (job == nullptr) {
+    sqlite::throw_error(target.get(), sqlite3_extended_errcode(target.get()), "backup");
+  }
+  // One step copies every page under one read transaction of this
+  // connection: the snapshot of its current transaction when one is open
+  // (backup() opens it), else a snapshot of its own.
+  rc = sqlite3_backup_step(job, -1);
+  sqlite3_backup_finish(job);
+  if (rc != SQLITE_DONE) sqlite::throw_error(target.get(), rc, "backup");
+  return true;
+}
+
+std::vector<IntegrityProblem> SqliteConnection::check_integrity() {
+  if (!actor_.service) {
+    throw PermissionDenied("permission.denied",
+                           "only the service role may check the whole database");
+  }
+  std::vector<IntegrityProblem> problems;
+  for (const auto& row : text_rows(db_.get(), "PRAGMA integrity_check", "integrity_check")) {
+    if (row != "ok") problems.push_back({"integrity_check", row});
+  }
+  for (const auto& row : text_rows(db_.get(), "PRAGMA foreign_key_check", "foreign_key_check")) {
+    problems.push_back({"foreign_key_check", "table rowid parent fkid: " + row});
+  }
+  // FTS5's own check compares an index with its content table. It is an
+  // INSERT that changes nothing, run in a savepoint rolled back, so it works
+  // inside or outside a transaction (not inside a read-only snapshot).
+  const auto tables = text_rows(db_.get(),
+                                "SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                                "sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%' ORDER BY name",
+                                "listing full-text tables");
+  // Inside a snapshot the check needs query_only off for its duration.
+  if (snapshot_) exec("PRAGMA query_only = 0", "fts_check");
+  exec("SAVEPOINT custmgmt_fts_check", "fts_check");
+  try {
+    for (const auto& table : tables) {
+      const std::string quoted = quote_identifier(table);
+      const std::string sql =
+          "INSERT INTO " + quoted + "(" + quoted + ", rank) VALUES ('integrity-check', 1)";
+      char* error = nullptr;
+      const int rc = sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, &error);
+      const std::string message = error != nullptr ? error : sqlite3_errstr(rc);
+      sqlite3_free(error);
+      // FTS5 reports a mismatch as SQLITE_CORRUPT_VTAB; anything else (busy,
+      // I/O) is a failure to check, not a finding.
+      if ((rc & 0xff) == SQLITE_CORRUPT) {
+        problems.push_back({"fts_sync", table + " is out of sync with its table: " + message});
+      } else if (rc != SQLITE_OK) {
+        sqlite::throw_error_message(rc, "fts_check", message);
+      }
+    }
+  } catch (...) {
+    sqlite3_exec(db_.get(), "ROLLBACK TO custmgmt_fts_check; RELEASE custmgmt_fts_check", nullptr,
+                 nullptr, nullptr);
+    if (snapshot_) sqlite3_exec(db_.get(), "PRAGMA query_only = 1", nullptr, nullptr, nullptr);
+    throw;
+  }
+  exec("ROLLBACK TO custmgmt_fts_check; RELEASE custmgmt_fts_check", "fts_check");
+  if (snapshot_) exec("PRAGMA query_only = 1", "fts_check");
+  return problems;
+}
+
+}  // namespace custmgmt::detail
