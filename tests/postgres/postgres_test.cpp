@@ -511,6 +511,52 @@ BOOST_AUTO_TEST_CASE(a_failure_in_a_later_batch_leaves_nothing) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
+// ---- verify(): the backend's own checks (Connection::check_integrity)
+
+BOOST_AUTO_TEST_SUITE(integrity)
+
+bool has_check(const std::vector<custmgmt::IntegrityProblem>& problems, const std::string& check,
+               const std::string& needle) {
+  for (const auto& p : problems) {
+    if (p.check == check && p.message.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+BOOST_AUTO_TEST_CASE(verify_finds_orphan_contacts_and_unforced_row_level_security) {
+  FreshDatabase f;
+  Session service = f.store.service();
+  const auto kept = service.accounts().create(account_named("Kept"));
+  service.contacts().add(contact_of(kept.id, "Kim"));
+  const auto gone = service.accounts().create(account_named("Gone"));
+  const auto orphan = service.contacts().add(contact_of(gone.id, "Olaf"));
+  BOOST_TEST(custmgmt::verify(service).empty());
+
+  // The pool reuses this database: put row-level security back whatever
+  // happens.
+  struct Restore {
+    std::string db;
+    ~Restore() { pg::admin_exec(db, "ALTER TABLE customer_contacts FORCE ROW LEVEL SECURITY"); }
+  } restore{f.db};
+  pg::admin_exec(f.db, "ALTER TABLE customer_contacts NO FORCE ROW LEVEL SECURITY");
+  // Foreign keys bypassed, as a careless bulk load with triggers off would.
+  pg::admin_exec(f.db,
+                 "SET session_replication_role = replica; DELETE FROM customer_accounts "
+                 "WHERE id = " +
+                     std::to_string(gone.id));
+  const auto problems = custmgmt::verify(service);
+  BOOST_TEST(has_check(problems, "row_level_security", "customer_contacts"));
+  BOOST_TEST(has_check(problems, "foreign_key_check",
+                       "customer_contacts " + std::to_string(orphan.id) + " belongs to account " +
+                           std::to_string(gone.id)));
+  BOOST_TEST(problems.size() == 2u);
+  // A user session gets only the invariants over what it sees.
+  Session user = f.store.session(kUserA);
+  BOOST_TEST(custmgmt::verify(user).empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 // ---- read replicas (ctest: postgres_replica_test, RUN_SERIAL)
 
 BOOST_AUTO_TEST_SUITE(read_replicas)
