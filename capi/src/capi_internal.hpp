@@ -41,11 +41,13 @@ struct cm_page {
 
 namespace custmgmt::capi {
 
-// An error detected by the C layer itself (bad argument, wrong state).
+// An error detected by the C layer itself (bad argument, wrong state),
+// optionally with field errors (e.g. the key of an options document at fault).
 struct CallError {
   cm_status status;
   const char* code;
   std::string message;
+  FieldErrors fields{};
 };
 
 // Runs `body` (returning cm_status) with the thread's last error cleared
@@ -90,6 +92,10 @@ inline std::string_view text_arg(const char* s, const char* name) {
 // A required JSON input. The scan stops one byte past the size limit so a
 // huge string is rejected without being read to its end.
 std::string_view json_arg(const char* s, const char* name);
+
+// `s` with every byte that is not part of valid UTF-8 replaced by U+FFFD, so
+// that it can go into JSON output (messages may quote what the caller passed).
+std::string valid_utf8(std::string_view s);
 
 // A copy of `s` in memory the caller frees with cm_string_free().
 char* dup(std::string_view s);

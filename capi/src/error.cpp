@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "capi_internal.hpp"
+#include "capi_json.hpp"
 #include "custmgmt/validate.hpp"
 
 namespace custmgmt::capi {
@@ -71,7 +72,7 @@ cm_status record_current_exception() noexcept {
     throw;
   } catch (const CallError& e) {
     status = e.status;
-    record(status, e.code, e.message, nullptr, "");
+    record(status, e.code, e.message, e.fields.empty() ? nullptr : &e.fields, "");
   } catch (const ValidationError& e) {
     status = CM_ERR_VALIDATION;
     record(status, e.code(), e.what(), &e.errors(), "");
@@ -112,6 +113,45 @@ std::string_view json_arg(const char* s, const char* name) {
   return std::string_view(s, n);
 }
 
+boost::json::value parse_json_arg(const char* s, const char* name) {
+  const auto doc = json_arg(s, name);
+  if (!is_valid_utf8(doc)) {
+    throw ValidationError({{"", "json.invalid_utf8", std::string(name) + " is not valid UTF-8"}});
+  }
+  boost::json::error_code ec;
+  boost::json::value value =
+      boost::json::parse(boost::json::string_view(doc.data(), doc.size()), ec);
+  if (ec) {
+    throw ValidationError(
+        {{"", "json.invalid", std::string(name) + " is not valid JSON: " + ec.message()}});
+  }
+  return value;
+}
+
+// Messages may quote what the caller passed (a JSON key, say), which need not
+// be UTF-8; the JSON form must stay valid JSON, so such bytes become U+FFFD
+// (as in custmgmt::to_json()).
+std::string valid_utf8(std::string_view s) {
+  if (is_valid_utf8(s)) return std::string(s);
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80         ? 1
+                          : (c >> 5) == 6  ? 2
+                          : (c >> 4) == 14 ? 3
+                          : (c >> 3) == 30 ? 4
+                                           : 0;
+    if (n != 0 && i + n <= s.size() && is_valid_utf8(s.substr(i, n))) {
+      out.append(s.substr(i, n));
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
 char* dup(std::string_view s) {
   char* p = static_cast<char*>(std::malloc(s.size() + 1));
   if (p == nullptr) throw std::bad_alloc();
@@ -123,34 +163,6 @@ char* dup(std::string_view s) {
 }  // namespace custmgmt::capi
 
 using custmgmt::capi::t_last_error;
-
-namespace {
-
-// Messages may quote what the caller passed (a JSON key, say), which need not
-// be UTF-8; the JSON form must stay valid JSON, so such bytes become U+FFFD
-// (as in custmgmt::to_json()).
-std::string valid_utf8(std::string_view s) {
-  if (custmgmt::is_valid_utf8(s)) return std::string(s);
-  std::string out;
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = c < 0x80         ? 1
-                          : (c >> 5) == 6  ? 2
-                          : (c >> 4) == 14 ? 3
-                          : (c >> 3) == 30 ? 4
-                                           : 0;
-    if (n != 0 && i + n <= s.size() && custmgmt::is_valid_utf8(s.substr(i, n))) {
-      out.append(s.substr(i, n));
-      i += n;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 extern "C" {
 
@@ -226,9 +238,9 @@ CM_API cm_status cm_last_error_json(char** out_json) {
     const auto& e = t_last_error;
     json::object o;
     o.emplace("status", cm_status_name(e.status));
-    o.emplace("code", valid_utf8(cm_last_error_code()));
-    o.emplace("message", valid_utf8(cm_last_error_message()));
-    o.emplace("backend_code", valid_utf8(e.backend_code));
+    o.emplace("code", custmgmt::capi::valid_utf8(cm_last_error_code()));
+    o.emplace("message", custmgmt::capi::valid_utf8(cm_last_error_message()));
+    o.emplace("backend_code", custmgmt::capi::valid_utf8(e.backend_code));
     json::error_code ec;
     json::value errors = json::parse(custmgmt::to_json(e.fields), ec);
     if (ec) errors = json::array();

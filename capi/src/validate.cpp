@@ -6,6 +6,7 @@
 #include <string>
 
 #include "capi_internal.hpp"
+#include "capi_json.hpp"
 
 using custmgmt::capi::dup;
 using custmgmt::capi::guard;
@@ -24,14 +25,9 @@ namespace json = boost::json;
 // The value of top-level `key` of the JSON object `text`; throws for a bad
 // document and NotFound-like CallError for a missing or null key.
 json::value member(const char* text, const char* key) {
-  const auto doc = json_arg(text, "json");
+  json_arg(text, "json");  // a NULL document is reported before a NULL key
   const auto name = text_arg(key, "key");
-  if (!custmgmt::is_valid_utf8(doc)) {
-    invalid({{"", "json.invalid_utf8", "the JSON document is not valid UTF-8"}});
-  }
-  json::error_code ec;
-  json::value value = json::parse(json::string_view(doc.data(), doc.size()), ec);
-  if (ec) invalid({{"", "json.invalid", "the JSON document is invalid: " + ec.message()}});
+  json::value value = custmgmt::capi::parse_json_arg(text, "json");
   json::object* object = value.if_object();
   if (object == nullptr) invalid({{"", "json.not_object", "the JSON document is not an object"}});
   auto it = object->find(json::string_view(name.data(), name.size()));
