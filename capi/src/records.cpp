@@ -1,8 +1,10 @@
 // Accounts, contacts and pages: records cross the boundary as JSON text in
 // the schema of custmgmt/json.hpp.
 #include <string>
+#include <vector>
 
 #include "capi_internal.hpp"
+#include "capi_json.hpp"
 
 using custmgmt::capi::dup;
 using custmgmt::capi::guard;
@@ -37,6 +39,47 @@ CM_API cm_status cm_account_create(char** out_json, cm_session* session, const c
     auto& repo = accounts(session);
     const auto input = custmgmt::account_from_json(json_arg(account_json, "account_json"));
     result = dup(custmgmt::to_json(repo.create(input)));
+    return CM_OK;
+  });
+}
+
+CM_API cm_status cm_account_create_many(char** out_json, cm_session* session,
+                                        const char* accounts_json_array) {
+  return guard([&] {
+    auto& result = out_param(out_json, "out_json");
+    auto& repo = accounts(session);
+    const auto doc = custmgmt::capi::parse_json_arg(accounts_json_array, "accounts_json_array");
+    const auto* array = doc.if_array();
+    if (array == nullptr) {
+      throw custmgmt::ValidationError(
+          {{"", "json.not_array", "accounts_json_array is not a JSON array"}});
+    }
+    // Each element goes through the record codec; the errors of every
+    // element are reported at once, prefixed with its index like
+    // create_many() does ("[3].company_name").
+    std::vector<custmgmt::Account> input;
+    input.reserve(array->size());
+    custmgmt::FieldErrors errors;
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      const std::string prefix = "[" + std::to_string(i) + "]";
+      try {
+        input.push_back(custmgmt::account_from_json(boost::json::serialize((*array)[i])));
+      } catch (const custmgmt::ValidationError& e) {
+        for (auto error : e.errors()) {
+          error.field = error.field.empty() ? prefix : prefix + "." + error.field;
+          errors.push_back(std::move(error));
+        }
+      }
+    }
+    if (!errors.empty()) throw custmgmt::ValidationError(std::move(errors));
+    const auto stored = repo.create_many(input);
+    std::string json = "[";
+    for (std::size_t i = 0; i < stored.size(); ++i) {
+      if (i != 0) json += ',';
+      json += custmgmt::to_json(stored[i]);
+    }
+    json += ']';
+    result = dup(json);
     return CM_OK;
   });
 }

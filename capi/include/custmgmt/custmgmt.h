@@ -2,8 +2,8 @@
  * @brief The C interface of custmgmt, an embeddable store of customer
  * accounts and contacts.
  *
- * It wraps the C++ API of include/custmgmt/ one to
- * one; the C++ documentation of each operation applies here too.
+ * It wraps the C++ API of include/custmgmt/ (custmgmt/io.hpp included) one
+ * to one; the C++ documentation of each operation applies here too.
  *
  * Rules that hold for every function of this header:
  *
@@ -31,7 +31,8 @@
  *
  * - Parameters. Output parameters come first and are named `out*`. They must
  *   not be NULL unless documented as optional; on failure `*out` is set to
- *   NULL (or 0). A NULL handle or a NULL required string gives
+ *   NULL (or 0), except the report of an import that rejected rows
+ *   (cm_import_file()). A NULL handle or a NULL required string gives
  *   CM_ERR_INVALID_ARGUMENT (code "argument.null"). Input strings are
  *   NUL-terminated UTF-8; the library never keeps a pointer to them after
  *   the call returns.
@@ -295,6 +296,21 @@ CM_API void cm_txn_free(cm_txn* txn);
  *  (a user naming another user as created_by), CM_ERR_BACKEND. */
 CM_API cm_status cm_account_create(char** out_json, cm_session* session, const char* account_json);
 
+/** Validates and inserts several accounts in one transaction, all or
+ *  nothing (the C++ AccountRepository::create_many(), the import fast path).
+ *  @param out_json receives a JSON array of the stored accounts, in input
+ *         order. Free with cm_string_free().
+ *  @param session the acting session.
+ *  @param accounts_json_array a JSON array of account objects, each read
+ *         like cm_account_create()'s input ([] inserts nothing).
+ *  @return CM_ERR_VALIDATION listing the errors of every element, fields
+ *          prefixed with its index ("[3].company_name", "[0]" for the
+ *          element itself; "json.not_array" when the document is not an
+ *          array), and then nothing is stored; CM_ERR_PERMISSION,
+ *          CM_ERR_BACKEND as cm_account_create(). */
+CM_API cm_status cm_account_create_many(char** out_json, cm_session* session,
+                                        const char* accounts_json_array);
+
 /** The account `id` as JSON. @return CM_ERR_NOT_FOUND. */
 CM_API cm_status cm_account_get(char** out_json, cm_session* session, int64_t id);
 
@@ -394,6 +410,181 @@ CM_API cm_status cm_page_json(const char** out_json, const cm_page* page);
 
 /** Releases the page. */
 CM_API void cm_page_free(cm_page* page);
+
+/* ------------------------------------------------------------ import, export, backup */
+
+/* The C form of custmgmt/io.hpp; docs/import-export.md describes the NDJSON
+ * and CSV formats and how an import matches existing records.
+ *
+ * Options of the import and export functions are a JSON object (NULL means
+ * {}; a key set to null is the same as an absent key). A document that is
+ * not a JSON object is CM_ERR_INVALID_ARGUMENT ("options.invalid", with the
+ * parser's json.* field errors); an unknown key ("options.unknown_key"), a
+ * value of the wrong JSON type ("options.type_mismatch") or an unknown format
+ * ("options.value_invalid") is CM_ERR_INVALID_ARGUMENT with one field error
+ * on the key. A file that cannot be opened is CM_ERR_BACKEND ("backend.io",
+ * the message naming the path and the system's reason). */
+
+/** Progress of an import or export: called with the number of records
+ *  handled so far (accounts for export, after each one; input rows for
+ *  import, after each batch), on the calling thread, inside the call.
+ *  It must not call this library with the same session. */
+typedef void (*cm_progress_fn)(uint64_t records, void* user_data);
+
+/** Exports accounts with their contacts to the file `path` (created or
+ *  truncated; not atomic: a failed export leaves a partial file).
+ *  NDJSON has one account per line with a "contacts" array; CSV has the
+ *  header cm_csv_columns() and one row per contact.
+ *  @param out_report_json receives {"accounts":N,"contacts":N}; free with
+ *         cm_string_free().
+ *  @param session the acting session; only what it can see is written.
+ *  @param path the file to write.
+ *  @param options_json optional (NULL): {"format": "ndjson" | "jsonl" |
+ *         "csv" (default: "csv" for a path ending in .csv, else NDJSON),
+ *         "account_id": only this account, "query": the accounts this
+ *         search returns, every page of it (the query JSON of
+ *         cm_account_search(); its errors are CM_ERR_VALIDATION on fields
+ *         "query.*")}. Without account_id and query: every visible account,
+ *         archived ones included, oldest first.
+ *  @param progress optional (NULL): called after each account.
+ *  @param user_data passed to `progress`.
+ *  @return CM_ERR_INVALID_ARGUMENT (options), CM_ERR_NOT_FOUND (an
+ *          account_id the session cannot see), CM_ERR_VALIDATION (query),
+ *          CM_ERR_BACKEND ("backend.io" when the file cannot be opened,
+ *          "io.write_failed" when writing fails). */
+CM_API cm_status cm_export_file(char** out_report_json, cm_session* session, const char* path,
+                                const char* options_json, cm_progress_fn progress, void* user_data);
+
+/** Exports like cm_export_file() into memory.
+ *  @param out_data receives the exported text (NUL-terminated as well);
+ *         free with cm_string_free().
+ *  @param out_size receives its length in bytes, without the NUL.
+ *  @param out_report_json optional (NULL): receives {"accounts":N,
+ *         "contacts":N}; free with cm_string_free().
+ *  @param session the acting session.
+ *  @param options_json optional, as cm_export_file(); the default format is
+ *         NDJSON.
+ *  @param progress optional (NULL): called after each account.
+ *  @param user_data passed to `progress`.
+ *  @return as cm_export_file(). */
+CM_API cm_status cm_export_buffer(char** out_data, size_t* out_size, char** out_report_json,
+                                  cm_session* session, const char* options_json,
+                                  cm_progress_fn progress, void* user_data);
+
+/** Imports accounts with their contacts from the file `path`. Each row is
+ *  validated; an invalid row is rejected whole and reported, the others go
+ *  on; valid rows are written in batches, one transaction each, matched to
+ *  existing records so that importing a file twice creates nothing the
+ *  second time.
+ *  @param out_report_json receives the report, also when the result is
+ *         CM_ERR_VALIDATION because rows were rejected: {"rows",
+ *         "accounts_created", "accounts_updated", "accounts_unchanged",
+ *         "contacts_created", "contacts_updated", "contacts_unchanged",
+ *         "rejected", "committed" (false when strict mode rolled back),
+ *         "errors": [{"line","field","code","message"}...]}. The caller
+ *         frees it with cm_string_free() in both cases; it is NULL for
+ *         every other failure.
+ *  @param session the acting session (a user session imports everything as
+ *         itself; the service role keeps NDJSON created_by).
+ *  @param path the file to read.
+ *  @param options_json optional (NULL): {"format": "ndjson" | "jsonl" |
+ *         "csv" (default: from the extension as cm_export_file()),
+ *         "batch_size": valid rows per transaction (default 1000; 0 is
+ *         CM_ERR_VALIDATION "import.batch_invalid"), "strict": true for all
+ *         or nothing, "ignore_unknown_columns": true to skip CSV columns
+ *         this library does not know, "max_errors_kept": most errors listed
+ *         in the report (default 1000; all are counted)}.
+ *  @param progress optional (NULL): called after each batch with the rows
+ *         read so far.
+ *  @param user_data passed to `progress`.
+ *  @return CM_OK when no row was rejected. CM_ERR_VALIDATION
+ *          ("import.rows_rejected") when rows were rejected (or the file
+ *          was malformed, or strict mode rolled back), with the message
+ *          "N rows rejected" (", nothing imported (strict)" added when
+ *          strict mode rolled back) and the first 20 errors of the report
+ *          as field errors: field "line L: FIELD" ("line L" for a whole
+ *          row, the bare field for a file error without a line), the
+ *          error's code and message. CM_ERR_INVALID_ARGUMENT (options),
+ *          CM_ERR_BACKEND ("backend.io" when the file cannot be opened, or
+ *          a database failure: the current batch is rolled back, earlier
+ *          ones stay unless strict). */
+CM_API cm_status cm_import_file(char** out_report_json, cm_session* session, const char* path,
+                                const char* options_json, cm_progress_fn progress, void* user_data);
+
+/** Imports like cm_import_file() from `size` bytes at `data` (need not be
+ *  NUL-terminated; NULL only with size 0). The default format is NDJSON.
+ *  Any bytes are accepted: invalid UTF-8, bad JSON or an oversize line
+ *  reject their rows (CM_ERR_VALIDATION with the report).
+ *  @param out_report_json as cm_import_file().
+ *  @param session the acting session.
+ *  @param data the input.
+ *  @param size its length in bytes.
+ *  @param options_json optional, as cm_import_file().
+ *  @param progress optional (NULL): called after each batch.
+ *  @param user_data passed to `progress`.
+ *  @return as cm_import_file(). */
+CM_API cm_status cm_import_buffer(char** out_report_json, cm_session* session, const char* data,
+                                  size_t size, const char* options_json, cm_progress_fn progress,
+                                  void* user_data);
+
+/** Writes a consistent snapshot of the session's store to `path`
+ *  (replacing it; written to PATH.partial first, then renamed). For a
+ *  service session on SQLite this is a complete database file made with
+ *  SQLite's online backup API; otherwise (PostgreSQL, or a user session,
+ *  who may copy only what it sees) an NDJSON export of every account the
+ *  session sees, archived ones included, read in one snapshot.
+ *  @param out_kind receives "sqlite_file" or "ndjson"; free with
+ *         cm_string_free().
+ *  @param session a session on the store to copy, with no transaction open.
+ *  @param path the backup file.
+ *  @return CM_ERR_BACKEND ("backend.io" and others) when copying fails;
+ *          CM_ERR_STATE ("backup.in_transaction") while a transaction of
+ *          the session is open. */
+CM_API cm_status cm_backup(char** out_kind, cm_session* session, const char* path);
+
+/** Restores one account and all its contacts as they are in a backup made
+ *  by cm_backup() or an NDJSON export, in one transaction: an account that
+ *  still exists is set back (fields, archive state, contacts; contacts not
+ *  in the backup are deleted), a deleted one is created again with a new id.
+ *  @param out_report_json receives {"account_id": its id in the store,
+ *         "recreated": true when it had been deleted, "contacts_created",
+ *         "contacts_updated", "contacts_deleted"}; free with
+ *         cm_string_free().
+ *  @param session the acting session on the target store.
+ *  @param path the backup file.
+ *  @param account_id the account's id in the backup.
+ *  @return CM_ERR_NOT_FOUND ("account.not_found": not in the backup),
+ *          CM_ERR_VALIDATION ("restore.format_invalid": neither a SQLite
+ *          backup nor NDJSON, or the repositories' validation),
+ *          CM_ERR_BACKEND ("backend.io" when the file cannot be read). */
+CM_API cm_status cm_restore_account(char** out_report_json, cm_session* session, const char* path,
+                                    int64_t account_id);
+
+/** Checks a store (on SQLite its integrity, foreign keys and full-text
+ *  indexes; on every backend, through the session, at most one primary
+ *  contact per account and emails unique per account). Problems found are
+ *  a result, not an error: the call returns CM_OK for them.
+ *  @param out_problems_json receives a JSON array of {"check","message"}
+ *         objects ([] for a sound store); free with cm_string_free().
+ *  @param out_count optional (NULL): receives the number of problems.
+ *  @param session a session on the store (the service role sees all).
+ *  @return CM_ERR_BACKEND when the store cannot be read. */
+CM_API cm_status cm_verify(char** out_problems_json, size_t* out_count, cm_session* session);
+
+/** Archives every active account the session can see that was not updated
+ *  since `cutoff` (reversible with cm_account_restore()).
+ *  @param out_count receives the number of accounts archived.
+ *  @param session the acting session.
+ *  @param cutoff an RFC 3339 timestamp, e.g. "2025-01-01T00:00:00Z".
+ *  @return CM_ERR_VALIDATION ("timestamp.invalid" on field "cutoff"),
+ *          CM_ERR_BACKEND. */
+CM_API cm_status cm_archive_older_than(uint64_t* out_count, cm_session* session,
+                                       const char* cutoff);
+
+/** The CSV columns, in the order export writes them, as a JSON array of
+ *  strings ("company_name", "customer_type", ... "contact_notes"); free
+ *  with cm_string_free(). */
+CM_API cm_status cm_csv_columns(char** out_json_array);
 
 /* ------------------------------------------------------------ validators */
 
