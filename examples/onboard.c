@@ -7,7 +7,8 @@
  * contact the primary, finds the account again by a name prefix and the
  * contact by its phone number typed another way, shows a rejected record with
  * its field errors, archives and restores the account, prints statistics,
- * and finally removes the account (and so its contacts) so that the program
+ * exports the account with its contacts as NDJSON, and finally removes the
+ * account (and so its contacts) so that the program
  * can run any number of times on the same file.
  *
  * Every status is checked. On the first unexpected one the program prints the
@@ -306,6 +307,36 @@ done:
   return success;
 }
 
+/* Exports the account with its contacts as NDJSON (one JSON object per line)
+ * into memory and prints it; cm_export_file() writes a file the same way and
+ * cm_import_file() reads it back. */
+static int export_account(cm_session* agent, int64_t account_id) {
+  int success = 0;
+  char options[64];
+  char* ndjson = NULL;
+  size_t size = 0;
+  char* report = NULL;
+  char* name = NULL;
+  int64_t accounts = 0;
+  int64_t contacts = 0;
+
+  snprintf(options, sizeof options, "{\"format\":\"ndjson\",\"account_id\":%" PRId64 "}",
+           account_id);
+  CHECK(cm_export_buffer(&ndjson, &size, &report, agent, options, NULL, NULL));
+  CHECK(cm_json_get_int64(&accounts, report, "accounts"));
+  CHECK(cm_json_get_int64(&contacts, report, "contacts"));
+  CHECK(cm_json_get_string(&name, ndjson, "company_name")); /* one line: one object */
+  printf("Exported %" PRId64 " account, %" PRId64 " contacts: %s with %" PRId64 " contacts\n",
+         accounts, contacts, name, contacts);
+  fwrite(ndjson, 1, size, stdout);
+  success = 1;
+done:
+  cm_string_free(ndjson);
+  cm_string_free(report);
+  cm_string_free(name);
+  return success;
+}
+
 /* Deletes the account and, with it, its contacts. */
 static int remove_account(cm_session* agent, int64_t account_id) {
   int success = 0;
@@ -351,6 +382,7 @@ int main(int argc, char** argv) {
   if (!show_validation_error(agent, account)) goto done;
   if (!archive_and_restore(agent, account)) goto done;
   if (!print_stats(agent)) goto done;
+  if (!export_account(agent, account)) goto done;
   if (!remove_account(agent, account)) goto done;
   printf("Done\n");
   success = 1;
