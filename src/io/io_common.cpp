@@ -109,7 +109,16 @@ std::string natural_key(const Account& account) {
 }
 
 std::string phone_text(const Contact& contact) {
-  if (contact.phone_display) return *contact.phone_display;
+  // The number as typed only when it carries its country code: a national
+  // form such as "(415) 555-2671" reads as another number (or none) in a
+  // store whose default region differs, and an export must mean the same
+  // number wherever it is imported. Otherwise E.164 plus the extension.
+  if (contact.phone_display) {
+    const std::size_t first = contact.phone_display->find_first_not_of(" \t");
+    if (first != std::string::npos && (*contact.phone_display)[first] == '+') {
+      return *contact.phone_display;
+    }
+  }
   if (!contact.phone) return {};
   std::string out = *contact.phone;
   if (contact.phone_extension) out += " ext. " + *contact.phone_extension;

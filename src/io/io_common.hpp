@@ -59,8 +59,9 @@ std::string fold_text(std::string_view text);
 // address fields (after normalisation when the address is valid).
 std::string natural_key(const Account& account);
 
-// The phone as a person would type it back: the kept display form, else
-// E.164 with ` ext. N`.
+// The phone for a CSV cell: the kept display form when it starts with
+// +country (so it reads the same under any default region), else E.164 with
+// ` ext. N`.
 std::string phone_text(const Contact& contact);
 
 // An account with its contacts, as one NDJSON line.
