@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "custmgmt/backend.hpp"
+#include "domain/search_text.hpp"
 
 namespace custmgmt::backend {
 
@@ -56,3 +57,22 @@ int relevance_tier(std::string_view name_key, std::string_view text_key) noexcep
 }
 
 }  // namespace custmgmt::backend
+
+namespace custmgmt::detail {
+
+bool prefix_implies_text_match(const std::vector<std::string>& words) noexcept {
+  for (const auto& word : words) {
+    if (word.empty()) return false;
+    for (const char ch : word) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) return false;
+    }
+  }
+  return !words.empty();
+}
+
+std::string prefix_upper_bound(const std::string& key) {
+  return key + '\xf5';
+}
+
+}  // namespace custmgmt::detail

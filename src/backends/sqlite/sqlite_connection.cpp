@@ -8,6 +8,7 @@
 #include "backends/sqlite/sqlite_rows.hpp"
 #include "custmgmt/address.hpp"
 #include "custmgmt/error.hpp"
+#include "domain/search_text.hpp"
 
 namespace custmgmt::detail {
 
@@ -61,6 +62,23 @@ void bind_after(BoundStatement& stmt, const backend::SortKey& key) {
   stmt.bind_if_used(":after_number", key.number);
   stmt.bind_if_used(":after_text", std::optional<std::string>(key.text));
   stmt.bind(":after_id", key.id);
+}
+
+// The keyset position of each part of a relevance search
+// (sqlite::account_search_sql()): parts before the cursor's tier are closed,
+// the cursor's own tier starts after (name key, id), later tiers start at
+// their beginning (every key is > ("", INT64_MIN)).
+void bind_ranked_after(BoundStatement& stmt, const backend::SortKey& key) {
+  static const char* const kOpen[] = {":open_0", ":open_1", ":open_2"};
+  static const char* const kText[] = {":after_text_0", ":after_text_1", ":after_text_2"};
+  static const char* const kId[] = {":after_id_0", ":after_id_1", ":after_id_2"};
+  for (std::int64_t t = 0; t < 3; ++t) {
+    const bool here = key.number == t;
+    stmt.bind(kOpen[t], std::int64_t{key.number <= t ? 1 : 0});
+    // "" rather than an empty view: a null pointer would bind NULL.
+    stmt.bind(kText[t], here ? std::string_view(key.text) : std::string_view(""));
+    stmt.bind(kId[t], here ? key.id : INT64_MIN);
+  }
 }
 
 }  // namespace
@@ -263,6 +281,7 @@ std::vector<Account> SqliteConnection::search_accounts(const backend::AccountSea
   shape.archived = search.archived;
   shape.sort = search.sort;
   shape.after = search.after.has_value();
+  shape.prefix_implies_match = detail::prefix_implies_text_match(search.words);
 
   auto stmt =
       search_statement(sqlite::account_search_sql(shape, actor_.service), "search_accounts");
@@ -280,7 +299,12 @@ std::vector<Account> SqliteConnection::search_accounts(const backend::AccountSea
   if (!tags_all.empty()) stmt.bind(":tag_all_count", as_int64(tags_all.size()));
   if (search.created_from) stmt.bind(":created_from", to_micros(*search.created_from));
   if (search.created_to) stmt.bind(":created_to", to_micros(*search.created_to));
-  if (search.after) bind_after(stmt, *search.after);
+  if (search.sort == AccountSort::Relevance) {
+    stmt.bind(":text_key_end", detail::prefix_upper_bound(search.text_key));
+    if (search.after) bind_ranked_after(stmt, *search.after);
+  } else if (search.after) {
+    bind_after(stmt, *search.after);
+  }
   stmt.bind(":limit", as_int64(search.limit));
 
   std::vector<Account> rows;

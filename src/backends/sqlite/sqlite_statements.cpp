@@ -216,7 +216,88 @@ std::string tag_all_parameter(std::size_t index) {
   return ":tag_all_" + std::to_string(index);
 }
 
+namespace {
+
+// The filters of an account search other than the text and the keyset.
+// `indexed` false writes them unindexable (unary +) for the parts that
+// must be driven by the name-key index or the FTS5 match: otherwise the
+// planner may start from the type index or a tag list and sort every row.
+std::string account_filters(const AccountSearchShape& shape, bool indexed) {
+  const std::string plus = indexed ? "" : "+";
+  std::string sql;
+  if (shape.fallback) sql += " AND " + fallback_words("customer_accounts.company_name_key");
+  if (shape.customer_type) sql += " AND " + plus + "customer_type = :customer_type";
+  // Both tag filters start from the (tag, account_id) key of the tag table.
+  if (shape.tags_any > 0) {
+    sql += " AND " + plus +
+           "id IN (SELECT t.account_id FROM customer_account_tags t WHERE t.tag IN (" +
+           parameter_list(&tag_any_parameter, shape.tags_any) + "))";
+  }
+  if (shape.tags_all > 0) {
+    sql += " AND " + plus +
+           "id IN (SELECT t.account_id FROM customer_account_tags t WHERE t.tag IN (" +
+           parameter_list(&tag_all_parameter, shape.tags_all) +
+           ") GROUP BY t.account_id HAVING count(*) = :tag_all_count)";
+  }
+  if (shape.created_from) sql += " AND " + plus + "created_at >= :created_from";
+  if (shape.created_to) sql += " AND " + plus + "created_at < :created_to";
+  switch (shape.archived) {
+    case ArchivedFilter::Exclude:
+      sql += " AND archived_at IS NULL";
+      break;
+    case ArchivedFilter::Only:
+      sql += " AND archived_at IS NOT NULL";
+      break;
+    case ArchivedFilter::Include:
+      break;
+  }
+  return sql;
+}
+
+constexpr std::string_view kFtsMatch =
+    "id IN (SELECT rowid FROM customer_accounts_fts WHERE customer_accounts_fts MATCH :match)";
+
+// Relevance order: see account_search_sql() in the header. Tier t's rows are
+// exactly those with tier(company_name_key) = t (the range bounds only make
+// the index usable), so the union is the old single statement's result in
+// the same order; each part's ORDER BY ... LIMIT sits in a subquery, which
+// SQLite must honour, and UNION ALL without an outer ORDER BY runs its parts
+// left to right and stops once the LIMIT is reached.
+std::string ranked_account_search_sql(const AccountSearchShape& shape, bool service) {
+  const std::string columns(kAccountColumns);
+  const std::string visible =
+      service ? "1"
+              : "(+customer_accounts.created_by = :uid OR +customer_accounts.updated_by = :uid)";
+  const std::string filters = account_filters(shape, false);
+  const std::string key_prefix = "substr(company_name_key, 1, length(:text_key)) = :text_key";
+  const std::string tier_where[3] = {
+      "company_name_key = :text_key",
+      "company_name_key > :text_key AND company_name_key < :text_key_end AND " + key_prefix,
+      (shape.match ? std::string(kFtsMatch) + " AND " : std::string()) + "NOT (" + key_prefix +
+          ")"};
+  const char* tier_order[3] = {"id", "company_name_key, id", "company_name_key, id"};
+  std::string sql;
+  for (int t = 0; t < 3; ++t) {
+    const std::string n = std::to_string(t);
+    std::string where = visible + " AND " + tier_where[t];
+    if (t < 2 && !shape.prefix_implies_match && shape.match)
+      where += " AND " + std::string(kFtsMatch);
+    where += filters;
+    if (shape.after) {
+      where += " AND :open_" + n + " AND (company_name_key, id) > (:after_text_" + n +
+               ", :after_id_" + n + ")";
+    }
+    if (t > 0) sql += " UNION ALL ";
+    sql += "SELECT * FROM (SELECT " + columns + " FROM customer_accounts WHERE " + where +
+           " ORDER BY " + tier_order[t] + " LIMIT :limit)";
+  }
+  return sql + " LIMIT :limit";
+}
+
+}  // namespace
+
 std::string account_search_sql(const AccountSearchShape& shape, bool service) {
+  if (shape.sort == AccountSort::Relevance) return ranked_account_search_sql(shape, service);
   // With a text filter the FTS5 match is the selective term. Left indexable,
   // the visibility OR lets the planner answer it through the created_by /
   // updated_by indexes (every account of the user, then a sort) and probe
@@ -228,44 +309,11 @@ std::string account_search_sql(const AccountSearchShape& shape, bool service) {
   }
   std::string sql =
       "SELECT " + std::string(kAccountColumns) + " FROM customer_accounts WHERE " + visible;
-  if (shape.match) {
-    sql +=
-        " AND id IN (SELECT rowid FROM customer_accounts_fts WHERE customer_accounts_fts MATCH "
-        ":match)";
-  }
-  if (shape.fallback) sql += " AND " + fallback_words("customer_accounts.company_name_key");
-  if (shape.customer_type) sql += " AND customer_type = :customer_type";
-  // Both tag filters start from the (tag, account_id) key of the tag table.
-  if (shape.tags_any > 0) {
-    sql += " AND id IN (SELECT t.account_id FROM customer_account_tags t WHERE t.tag IN (" +
-           parameter_list(&tag_any_parameter, shape.tags_any) + "))";
-  }
-  if (shape.tags_all > 0) {
-    sql += " AND id IN (SELECT t.account_id FROM customer_account_tags t WHERE t.tag IN (" +
-           parameter_list(&tag_all_parameter, shape.tags_all) +
-           ") GROUP BY t.account_id HAVING count(*) = :tag_all_count)";
-  }
-  if (shape.created_from) sql += " AND created_at >= :created_from";
-  if (shape.created_to) sql += " AND created_at < :created_to";
-  switch (shape.archived) {
-    case ArchivedFilter::Exclude:
-      sql += " AND archived_at IS NULL";
-      break;
-    case ArchivedFilter::Only:
-      sql += " AND archived_at IS NOT NULL";
-      break;
-    case ArchivedFilter::Include:
-      break;
-  }
+  if (shape.match) sql += " AND " + std::string(kFtsMatch);
+  sql += account_filters(shape, true);
   std::string after;
   std::string order;
   switch (shape.sort) {
-    case AccountSort::Relevance: {
-      const std::string t = tier("company_name_key");
-      after = "(" + t + ", company_name_key, id) > (:after_number, :after_text, :after_id)";
-      order = t + ", company_name_key, id";
-      break;
-    }
     case AccountSort::CreatedAsc:
       after = "(created_at, id) > (:after_number, :after_id)";
       order = "created_at, id";
@@ -278,7 +326,8 @@ std::string account_search_sql(const AccountSearchShape& shape, bool service) {
       after = "(updated_at, id) < (:after_number, :after_id)";
       order = "updated_at DESC, id DESC";
       break;
-    case AccountSort::Default:  // resolved by the domain; treated as its no-text meaning
+    case AccountSort::Relevance:  // handled above
+    case AccountSort::Default:    // resolved by the domain; treated as its no-text meaning
     case AccountSort::CreatedDesc:
       after = "(created_at, id) < (:after_number, :after_id)";
       order = "created_at DESC, id DESC";

@@ -101,6 +101,10 @@ struct AccountSearchShape {
   ArchivedFilter archived = ArchivedFilter::Exclude;
   AccountSort sort = AccountSort::CreatedDesc;
   bool after = false;
+  // Relevance order only: names in tiers 0 and 1 match the text by
+  // construction (prefix_implies_text_match()), so those tiers are read from
+  // the name-key index without the FTS5 test.
+  bool prefix_implies_match = false;
 };
 
 // Which parts a contact search needs. Parameters: :match, :fallback,
@@ -116,6 +120,14 @@ struct ContactSearchShape {
   bool after = false;
 };
 
+// Relevance order (text present) is a UNION ALL of three parts read in
+// order, each index-ordered and limited, so that SQLite stops at the first
+// part that fills the page: tier 0 (:text_key equals the name key), tier 1
+// (the key starts with :text_key: the range [:text_key, :text_key_end) of
+// idx_customer_accounts_name_key) and tier 2 (the other FTS5 matches, sorted;
+// only read when tiers 0 and 1 do not fill the page). Part t's keyset
+// position is :open_t (0 when the cursor lies past the tier), :after_text_t
+// and :after_id_t.
 std::string account_search_sql(const AccountSearchShape& shape, bool service);
 std::string contact_search_sql(const ContactSearchShape& shape, bool service);
 
