@@ -773,6 +773,52 @@ static void test_backup_and_restore_account(void) {
     remove_sqlite_files("service.backup");
   }
 
+  /* Inside an open transaction a backup cannot take its own snapshot. */
+  {
+    cm_txn* txn = NULL;
+    kind = SENTINEL;
+    if (OK(cm_txn_begin(&txn, s))) {
+      EXPECT(cm_backup(&kind, s, path), CM_ERR_STATE);
+      CHECK(kind == NULL);
+      CHECK_STR(cm_last_error_code(), "backup.in_transaction");
+      OK(cm_txn_rollback(txn));
+    }
+    cm_txn_free(txn);
+  }
+
+  /* An in-memory store is backed up too: the service role gets a database
+   * file, a user an NDJSON export. */
+  {
+    cm_store* memory = open_store_at(":memory:");
+    cm_session* service = NULL;
+    cm_session* user = new_user(memory);
+    char* memory_path = tmp_path("memory.backup");
+    size_t size = 0;
+    char* head = NULL;
+    if (OK(cm_session_open_service(&service, memory, NULL)) &&
+        OK(cm_backup(&kind, service, memory_path))) {
+      CHECK_STR(kind, "sqlite_file");
+      head = read_file(memory_path, &size);
+      CHECK(head != NULL && size > 16 && memcmp(head, "SQLite format 3", 16) == 0);
+      free(head);
+    }
+    cm_string_free(kind);
+    kind = NULL;
+    add_account(user, "{\"company_name\":\"Memory Co\",\"customer_type\":\"Commercial\"}");
+    if (OK(cm_backup(&kind, user, memory_path))) {
+      CHECK_STR(kind, "ndjson");
+      head = read_file(memory_path, &size);
+      CHECK(head != NULL && strstr(head, "\"company_name\":\"Memory Co\"") != NULL);
+      free(head);
+    }
+    cm_string_free(kind);
+    free(memory_path);
+    remove_sqlite_files("memory.backup");
+    cm_session_free(service);
+    cm_session_free(user);
+    cm_store_free(memory);
+  }
+
   free(path);
   remove_sqlite_files("user.backup");
   cm_session_free(s);
