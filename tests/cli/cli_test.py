@@ -1,12 +1,21 @@
 #!/usr/bin/env python3
 """End-to-end tests of the custmgmt command-line tool.
 
-Runs the real binary on real files (tests/cli/data) against a fresh SQLite
-file per test, parses every --json output and checks exit codes:
+Runs the real binary on real files (tests/cli/data) against a fresh store
+per test, parses every --json output and checks exit codes:
 0 ok, 1 invalid data or rejected rows, 2 usage, 3 backend failure.
 
-usage: cli_test.py CUSTMGMT_BINARY DATA_DIR
+With --postgres every test gets a fresh database of the server named by
+CUSTMGMT_TEST_PG_URI (the application login; the database is created and
+dropped through CUSTMGMT_TEST_PG_ADMIN_URI with psql) and the tool runs with
+--service unless the test says --user; without those variables the run fails.
+Otherwise the store is a fresh SQLite file. Checks that only make sense for
+one engine (SQLite file backups, a broken FTS5 index, row-level security) are
+chosen per backend.
+
+usage: cli_test.py CUSTMGMT_BINARY DATA_DIR [--postgres]
 """
+import itertools
 import json
 import os
 import shutil
@@ -15,9 +24,31 @@ import subprocess
 import sys
 import tempfile
 import traceback
+import urllib.parse
 
 BIN, DATA = sys.argv[1], sys.argv[2]
+POSTGRES = "--postgres" in sys.argv[3:]
 TESTS = []
+_db_numbers = itertools.count(1)
+
+
+def pg_env(name):
+    value = os.environ.get(name)
+    if not value:
+        sys.exit(f"cli_test.py --postgres: {name} is not set (scripts/pg-cluster prints it)")
+    return value
+
+
+def with_database(uri, db):
+    parts = urllib.parse.urlsplit(uri)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + db))
+
+
+def psql(db, sql):
+    """Runs fixture SQL as the superuser on database `db`."""
+    uri = with_database(pg_env("CUSTMGMT_TEST_PG_ADMIN_URI"), db)
+    subprocess.run(["psql", uri, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                   check=True, capture_output=True, timeout=60)
 
 
 def test(fn):
@@ -28,10 +59,28 @@ def test(fn):
 class Tool:
     def __init__(self, tmp):
         self.tmp = tmp
-        self.db = os.path.join(tmp, "customers.db")
+        self.databases = []  # PostgreSQL databases to drop
+        self.db = self.fresh_store("customers.db")
+
+    def fresh_store(self, name):
+        """The URI of a new, empty store: a SQLite file `name` in the test's
+        directory, or a new PostgreSQL database."""
+        if not POSTGRES:
+            return os.path.join(self.tmp, name)
+        db = f"cm_cli_{os.getpid()}_{next(_db_numbers)}"
+        psql("postgres", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+        psql("postgres", f"CREATE DATABASE {db} OWNER service_role")
+        self.databases.append(db)
+        return with_database(pg_env("CUSTMGMT_TEST_PG_URI"), db)
+
+    def close(self):
+        for db in self.databases:
+            psql("postgres", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
 
     def run(self, *args, expect=0, db=True, stdin=None):
-        argv = [BIN] + (["--db", self.db] if db else []) + list(args)
+        # On PostgreSQL the tool needs --user or --service.
+        auth = ["--service"] if POSTGRES and db and not {"--user", "--service"} & set(args) else []
+        argv = [BIN] + (["--db", self.db] if db else []) + auth + list(args)
         env = dict(os.environ)
         env.pop("CUSTMGMT_DB", None)
         p = subprocess.run(argv, capture_output=True, input=stdin, env=env, cwd=self.tmp, timeout=120)
@@ -86,6 +135,16 @@ def migrate_reports_versions(t):
 
 @test
 def db_defaults_to_env_then_customers_db(t):
+    if POSTGRES:
+        env = dict(os.environ, CUSTMGMT_DB=t.db)
+        p = subprocess.run([BIN, "--json", "--service", "stats"], capture_output=True, cwd=t.tmp,
+                           env=env)
+        assert p.returncode == 0 and json.loads(p.stdout)["accounts_total"] == 0, p
+        # PostgreSQL from the environment: --user or --service is required.
+        p = subprocess.run([BIN, "stats"], capture_output=True, cwd=t.tmp, env=env)
+        assert p.returncode == 2 and b"--service" in p.stderr, p
+        assert not os.path.exists(t.path("customers.db"))
+        return
     env_db = t.path("env.db")
     p = subprocess.run([BIN, "--json", "stats"], capture_output=True, cwd=t.tmp,
                        env=dict(os.environ, CUSTMGMT_DB=env_db))
@@ -231,8 +290,9 @@ def export_import_round_trip_csv_store_ndjson_store(t):
     assert doc["accounts"] == 6 and doc["contacts"] == 5
     out, _ = t.run("export", "--format", "csv")
     assert out.startswith("company_name,customer_type,billing_street")
-    other = Tool(t.tmp)
-    other.db = t.path("copy.db")
+    other = Tool.__new__(Tool)
+    other.tmp, other.databases = t.tmp, t.databases
+    other.db = t.fresh_store("copy.db")
     back = other.json("import", t.path("all.ndjson"))
     assert back["accounts_created"] == 6 and back["contacts_created"] == 5 and back["rejected"] == 0
     other.json("export", "-o", t.path("copy.ndjson"))
@@ -261,9 +321,16 @@ def backup_delete_restore_and_verify(t):
     t.json("import", data("customers.csv"), expect=1)
     acme = t.json("search", "acme")["items"][0]
     doc = t.json("backup", t.path("snap.db"))
-    assert doc["kind"] == "sqlite"
-    with open(t.path("snap.db"), "rb") as f:
-        assert f.read(16) == b"SQLite format 3\x00"
+    if POSTGRES:
+        # A consistent NDJSON export (one repeatable-read transaction).
+        assert doc["kind"] == "ndjson", doc
+        with open(t.path("snap.db"), encoding="utf-8") as f:
+            lines = [json.loads(line) for line in f]
+        assert len(lines) == 4 and acme["id"] in {rec["id"] for rec in lines}, lines
+    else:
+        assert doc["kind"] == "sqlite"
+        with open(t.path("snap.db"), "rb") as f:
+            assert f.read(16) == b"SQLite format 3\x00"
     t.json("account", "delete", str(acme["id"]))
     assert t.json("search", "acme")["items"] == []
     doc = t.json("restore", t.path("snap.db"), "--account", str(acme["id"]))
@@ -284,14 +351,23 @@ def backup_delete_restore_and_verify(t):
 
 
 @test
-def verify_finds_a_broken_full_text_index(t):
+def verify_finds_a_broken_store(t):
     t.json("import", data("customers.csv"), expect=1)
-    con = sqlite3.connect(t.db)
-    con.execute("DELETE FROM customer_accounts_fts")  # a crash-like inconsistency
-    con.commit()
-    con.close()
+    assert t.json("verify") == {"ok": True, "problems": []}
+    if POSTGRES:
+        db = urllib.parse.urlsplit(t.db).path.lstrip("/")
+        psql(db, "ALTER TABLE customer_contacts NO FORCE ROW LEVEL SECURITY")
+        wanted = "row_level_security"
+    else:
+        con = sqlite3.connect(t.db)
+        con.execute("DELETE FROM customer_accounts_fts")  # a crash-like inconsistency
+        con.commit()
+        con.close()
+        wanted = "fts_sync"
     doc = t.json("verify", expect=1)
-    assert doc["ok"] is False and "fts_sync" in {p["check"] for p in doc["problems"]}, doc
+    assert doc["ok"] is False and wanted in {p["check"] for p in doc["problems"]}, doc
+    out, _ = t.run("verify", expect=1)
+    assert wanted in out
 
 
 @test
@@ -346,14 +422,18 @@ def main():
     failed = 0
     for fn in TESTS:
         tmp = tempfile.mkdtemp(prefix="custmgmt-cli-")
+        tool = None
         try:
-            fn(Tool(tmp))
+            tool = Tool(tmp)
+            fn(tool)
             print(f"ok    {fn.__name__}")
         except Exception:
             failed += 1
             print(f"FAIL  {fn.__name__}")
             traceback.print_exc()
         finally:
+            if tool is not None:
+                tool.close()
             shutil.rmtree(tmp, ignore_errors=True)
     print(f"{len(TESTS) - failed}/{len(TESTS)} passed")
     return 1 if failed else 0
