@@ -33,7 +33,10 @@ Conventions:
 
 from __future__ import annotations
 
+import collections.abc as _abc
 import datetime as _datetime
+import enum as _enum
+import io as _io
 import operator as _operator
 import os as _os
 import typing as _typing
@@ -48,16 +51,22 @@ from ._core import (
     Contact,
     ContactPage,
     Error,
+    ExportReport,
     FieldError,
+    ImportProblem,
+    ImportReport,
+    IntegrityProblem,
     MonthCount,
     NotFound,
     PermissionDenied,
     PhoneNumber,
+    RestoreReport,
     TagCount,
     Transaction,
     ValidationError,
     address_to_json,
     country_alpha2,
+    csv_columns,
     format_timestamp,
     is_uuid,
     limits,
@@ -80,17 +89,24 @@ __all__ = [
     "AccountStats",
     "Accounts",
     "BackendError",
+    "BackupKind",
     "Conflict",
     "Contact",
     "ContactPage",
     "Contacts",
+    "DataFormat",
     "Error",
+    "ExportReport",
     "FieldError",
+    "ImportProblem",
+    "ImportReport",
+    "IntegrityProblem",
     "MonthCount",
     "NotFound",
     "PageIterator",
     "PermissionDenied",
     "PhoneNumber",
+    "RestoreReport",
     "Session",
     "Store",
     "TagCount",
@@ -98,8 +114,13 @@ __all__ = [
     "ValidationError",
     "__version__",
     "address_to_json",
+    "archive_older_than",
+    "backup",
     "country_alpha2",
+    "csv_columns",
+    "export_accounts",
     "format_timestamp",
+    "import_accounts",
     "is_uuid",
     "limits",
     "normalize_address",
@@ -108,10 +129,12 @@ __all__ = [
     "open",
     "parse_address",
     "parse_timestamp",
+    "restore_account",
     "validate_address",
     "validate_address_json",
     "validate_email",
     "validate_phone",
+    "verify",
 ]
 
 # Fields a caller may give to create()/add() and change through update().
@@ -221,6 +244,52 @@ def _clean_contact_fields(fields: dict) -> dict:
     return fields
 
 
+# The keyword arguments of Accounts.search_page(), which export_accounts(query=...) takes
+# as a mapping.
+_ACCOUNT_QUERY_FIELDS = frozenset(
+    {
+        "text",
+        "customer_type",
+        "tags_any",
+        "tags_all",
+        "created_after",
+        "created_before",
+        "archived",
+        "sort",
+        "cursor",
+        "page_size",
+    }
+)
+
+
+def _account_query(
+    *,
+    text=None,
+    customer_type=None,
+    tags_any=(),
+    tags_all=(),
+    created_after=None,
+    created_before=None,
+    archived="exclude",
+    sort="default",
+    cursor=None,
+    page_size=50,
+):
+    """The core AccountQuery of the keyword arguments of Accounts.search_page()."""
+    return _core.AccountQuery(
+        text=text,
+        customer_type=customer_type,
+        tags_any=_list_of_str("tags_any", tags_any),
+        tags_all=_list_of_str("tags_all", tags_all),
+        created_from=created_after,
+        created_to=created_before,
+        archived=archived,
+        sort=sort,
+        cursor=cursor,
+        limit=page_size,
+    )
+
+
 class PageIterator(_typing.Generic[_T]):
     """Iterates over every row of a search, fetching page after page.
 
@@ -292,6 +361,37 @@ class Accounts:
         _clean_account_fields(fields)
         record = account.replace(**fields) if account is not None else Account(**fields)
         return self._core.create(record)
+
+    def create_many(
+        self, accounts: _typing.Iterable[Account | _typing.Mapping[str, _typing.Any]]
+    ) -> list:
+        """Validates every account, then inserts them all in one transaction through the
+        backend's bulk path (the import fast path). Nothing is written unless every
+        account is valid.
+
+        :param accounts: :class:`Account` objects, or mappings of the fields
+            :meth:`create` takes as keywords.
+        :return: the stored accounts, in input order.
+        :raises ValidationError: listing the errors of every account, fields prefixed
+            with the index (``[3].company_name``).
+        :raises PermissionDenied: when a user session names another user in
+            ``created_by``.
+        :raises TypeError: for an item that is neither an Account nor a mapping.
+        """
+        records = []
+        for index, item in enumerate(accounts):
+            if isinstance(item, Account):
+                records.append(item)
+            elif isinstance(item, _abc.Mapping):
+                fields = dict(item)
+                _check_fields("create_many", fields, _ACCOUNT_CREATE_FIELDS)
+                records.append(Account(**_clean_account_fields(fields)))
+            else:
+                raise TypeError(
+                    "create_many() takes Account objects or mappings of fields; "
+                    f"item {index} is a {type(item).__name__}"
+                )
+        return self._core.create_many(records)
 
     def get(self, account_id: int | Account) -> Account:
         """The account with this id.
@@ -376,16 +476,18 @@ class Accounts:
             ``customer_type.invalid``, ``text.*``, ``tag.*``.
         """
         return self._core.search(
-            text=text,
-            customer_type=customer_type,
-            tags_any=_list_of_str("tags_any", tags_any),
-            tags_all=_list_of_str("tags_all", tags_all),
-            created_from=created_after,
-            created_to=created_before,
-            archived=archived,
-            sort=sort,
-            cursor=cursor,
-            limit=page_size,
+            _account_query(
+                text=text,
+                customer_type=customer_type,
+                tags_any=tags_any,
+                tags_all=tags_all,
+                created_after=created_after,
+                created_before=created_before,
+                archived=archived,
+                sort=sort,
+                cursor=cursor,
+                page_size=page_size,
+            )
         )
 
     def search(
@@ -711,3 +813,260 @@ class Store:
 
     def __repr__(self) -> str:
         return f"<custmgmt.Store backend={self.backend_name!r}>"
+
+
+# ---- import, export, backup, recovery, verify, archive (C++: custmgmt/io.hpp)
+
+
+class DataFormat(str, _enum.Enum):
+    """File format of :func:`export_accounts` and :func:`import_accounts`
+    (docs/import-export.md).
+
+    A ``str`` enum, like the module's other enumerated values (``customer_type``,
+    ``archived``, ``sort``): ``DataFormat.CSV == "csv"``, and the functions also take
+    the strings ``"ndjson"`` (or ``"jsonl"``) and ``"csv"``, in any case.
+    """
+
+    #: One JSON account per line (the record JSON), with a ``contacts`` array.
+    NDJSON = "ndjson"
+    #: RFC 4180, one row per contact, columns :func:`csv_columns`.
+    CSV = "csv"
+
+
+class BackupKind(str, _enum.Enum):
+    """How :func:`backup` wrote the backup (a ``str`` enum, like :class:`DataFormat`)."""
+
+    #: A SQLite database file made with SQLite's online backup API (every user's rows).
+    SQLITE_FILE = "sqlite_file"
+    #: An NDJSON export of every account the session sees, read in one snapshot.
+    NDJSON = "ndjson"
+
+
+def _session_core(function: str, session: object):
+    if not isinstance(session, Session):
+        raise TypeError(f"{function}() needs a custmgmt.Session, not {type(session).__name__}")
+    return session._core
+
+
+def _is_path(value: object) -> bool:
+    return isinstance(value, (str, _os.PathLike))
+
+
+def _path_arg(function: str, name: str, value: object):
+    if not _is_path(value):
+        raise TypeError(f"{function}(): {name} must be a str or os.PathLike, not {type(value).__name__}")
+    return _os.fspath(value)  # type: ignore[arg-type]
+
+
+def _format_arg(format: object, file: object) -> str:  # noqa: A002 - the public keyword
+    """The core's name of the format: ``format`` checked, or the one of ``file``'s
+    extension (NDJSON for a file object). Raises ValueError for an unknown name."""
+    if format is None:
+        return _core.data_format_of(_os.fspath(file)) if _is_path(file) else "ndjson"
+    if not isinstance(format, str):  # DataFormat members are str
+        raise TypeError(f"format must be a DataFormat or str, not {type(format).__name__}")
+    return _core.data_format(format)
+
+
+def _callable_arg(name: str, value: object) -> None:
+    if value is not None and not callable(value):
+        raise TypeError(f"{name} must be callable or None, not {type(value).__name__}")
+
+
+def export_accounts(
+    session: Session,
+    dest,
+    *,
+    format: DataFormat | str | None = None,  # noqa: A002 - mirrors ExportOptions::format
+    account_id: int | Account | None = None,
+    query: _typing.Mapping[str, _typing.Any] | None = None,
+    progress: _typing.Callable[[int], object] | None = None,
+) -> ExportReport:
+    """Writes accounts with their contacts, as NDJSON or CSV (docs/import-export.md).
+
+    By default every account the session can see, archived ones included, oldest
+    first; or the one account ``account_id``; or every page of the search ``query``,
+    given as a mapping of the keyword arguments of :meth:`Accounts.search_page`
+    (``{"text": "acme", "archived": "include"}``; ``cursor`` is the starting point,
+    ``page_size`` the page size). Outside a transaction the export reads one
+    consistent snapshot of the store. An exception raised by ``dest.write()`` or
+    ``progress`` stops the export and is raised as itself. ``progress`` must not use
+    ``session`` itself (RuntimeError); it may use another session.
+
+    :param dest: a path (``str`` or ``os.PathLike``; created or truncated, and left
+        partly written if the export fails), or a file object with ``write()``:
+        binary, or text (an ``io.TextIOBase``, which is given ``str``). Written in
+        64 KiB chunks; not closed or flushed.
+    :param format: :class:`DataFormat` or its name; by default CSV for a path ending in
+        ``.csv``, else NDJSON.
+    :param progress: called with the number of accounts written so far, after each.
+    :return: the counts of accounts and contacts written.
+    :raises NotFound: ``account.not_found`` for an ``account_id`` the session cannot
+        see.
+    :raises ValidationError: for a bad query.
+    :raises BackendError:
+    :raises TypeError: for arguments of the wrong type, or unknown query keys.
+    :raises ValueError: for an unknown format name, or both ``account_id`` and
+        ``query``.
+    """
+    core = _session_core("export_accounts", session)
+    fmt = _format_arg(format, dest)
+    if account_id is not None and query is not None:
+        raise ValueError("export_accounts() takes account_id or query, not both")
+    account = None if account_id is None else _id_of(account_id)
+    search = None
+    if query is not None:
+        if not isinstance(query, _abc.Mapping):
+            raise TypeError(
+                "query must be a mapping of Accounts.search_page() keyword arguments, "
+                f"not {type(query).__name__}"
+            )
+        unknown = sorted(set(query) - _ACCOUNT_QUERY_FIELDS)
+        if unknown:
+            raise TypeError(f"export_accounts(): unknown query key(s): {', '.join(map(str, unknown))}")
+        search = _account_query(**query)
+    _callable_arg("progress", progress)
+    options = dict(format=fmt, account_id=account, query=search, progress=progress)
+    if _is_path(dest):
+        with _io.open(dest, "wb") as file:
+            return _core.export_accounts(core, file, text=False, **options)
+    if not callable(getattr(dest, "write", None)):
+        raise TypeError(
+            "dest must be a path (str or os.PathLike) or a file object with write(), "
+            f"not {type(dest).__name__}"
+        )
+    return _core.export_accounts(core, dest, text=isinstance(dest, _io.TextIOBase), **options)
+
+
+def import_accounts(
+    session: Session,
+    source,
+    *,
+    format: DataFormat | str | None = None,  # noqa: A002 - mirrors ImportOptions::format
+    batch_size: int = 1000,
+    strict: bool = False,
+    ignore_unknown_columns: bool = False,
+    max_errors_kept: int = 1000,
+    on_error: _typing.Callable[[ImportProblem], object] | None = None,
+    progress: _typing.Callable[[int], object] | None = None,
+) -> ImportReport:
+    """Imports accounts with their contacts from NDJSON or CSV (docs/import-export.md).
+
+    Every row is validated and normalised like a call made by hand; a row with any
+    invalid field is rejected whole and reported (line, field, code, message), the
+    other rows go on. Valid rows are written in batches of ``batch_size`` rows, one
+    transaction each. Accounts are matched on company name and billing address,
+    contacts by email (or name): a match is updated when it differs, so importing the
+    same file twice creates nothing the second time. A broken file (CSV header or
+    quoting) stops the import; rows of committed batches stay unless ``strict``.
+
+    An exception raised by ``source.read()``, ``on_error`` or ``progress`` stops the
+    import and is raised as itself: the batch in progress is rolled back, earlier
+    batches stay (nothing stays with ``strict``). A callback must not use ``session``
+    itself (RuntimeError); it may use another session.
+
+    :param source: a path (``str`` or ``os.PathLike``) or a file object whose
+        ``read(n)`` returns bytes or str (read in 64 KiB chunks, not closed).
+    :param format: :class:`DataFormat` or its name; by default CSV for a path ending in
+        ``.csv``, else NDJSON.
+    :param strict: all or nothing: any rejected row rolls back the whole import
+        (``committed`` is then false and every count of written rows 0).
+    :param ignore_unknown_columns: CSV: skip columns the library does not know instead
+        of stopping (``csv.unknown_column``).
+    :param max_errors_kept: most errors kept in :attr:`ImportReport.errors`; all are
+        counted and passed to ``on_error``.
+    :param on_error: called with an :class:`ImportProblem` for every error as it is
+        found.
+    :param progress: called with the number of input rows read so far, after each
+        batch.
+    :raises ValidationError: ``import.batch_invalid`` for a ``batch_size`` below 1.
+    :raises BackendError: when the database fails (the current batch is rolled back).
+    :raises TypeError: for arguments of the wrong type.
+    :raises ValueError: for an unknown format name or a negative ``max_errors_kept``.
+    """
+    core = _session_core("import_accounts", session)
+    _callable_arg("on_error", on_error)
+    _callable_arg("progress", progress)
+    options = dict(
+        format=_format_arg(format, source),
+        batch_size=_operator.index(batch_size),
+        strict=strict,
+        ignore_unknown_columns=ignore_unknown_columns,
+        max_errors_kept=_operator.index(max_errors_kept),
+        on_error=on_error,
+        progress=progress,
+    )
+    if _is_path(source):
+        with _io.open(source, "rb") as file:
+            return _core.import_accounts(core, file, **options)
+    if not callable(getattr(source, "read", None)):
+        raise TypeError(
+            "source must be a path (str or os.PathLike) or a file object with read(), "
+            f"not {type(source).__name__}"
+        )
+    return _core.import_accounts(core, source, **options)
+
+
+def backup(session: Session, path: str | _os.PathLike[str]) -> BackupKind:
+    """Writes a consistent snapshot of the session's store to ``path`` (replacing it;
+    written to ``PATH.partial`` first, then renamed; nothing is left behind on error).
+
+    For a service session on SQLite (in-memory stores included) a complete database
+    file with every user's rows (:attr:`BackupKind.SQLITE_FILE`); otherwise
+    (PostgreSQL, or a user session, who may copy only what he sees) an NDJSON export
+    of every account the session sees (:attr:`BackupKind.NDJSON`). Either can be
+    restored from with :func:`restore_account`.
+
+    :raises BackendError: ``backend.io`` and others when copying fails.
+    :raises RuntimeError: inside a read-write transaction of the session.
+    """
+    core = _session_core("backup", session)
+    return BackupKind(_core.backup(core, _path_arg("backup", "path", path)))
+
+
+def restore_account(
+    session: Session, path: str | _os.PathLike[str], account_id: int | Account
+) -> RestoreReport:
+    """Restores one account and all its contacts as they are in a backup (SQLite file
+    or NDJSON from :func:`backup`, or an NDJSON export), in one transaction.
+
+    When the account still exists (same id) its fields, archive state and contacts are
+    set back to the backup (contacts not in the backup are deleted); when it was
+    deleted it is created again, with a new id (:attr:`RestoreReport.account_id`).
+
+    :param account_id: the account's id in the backup.
+    :raises NotFound: ``account.not_found`` when the backup has no such account.
+    :raises ValidationError: ``restore.format_invalid`` for a file that is neither
+        backup format; the errors of the repositories.
+    :raises BackendError:
+    """
+    core = _session_core("restore_account", session)
+    return _core.restore_account(
+        core, _path_arg("restore_account", "path", path), _id_of(account_id)
+    )
+
+
+def verify(session: Session) -> list:
+    """Checks the store: for a service session the backend's own checks of the whole
+    database (SQLite: integrity, foreign keys, full-text indexes), then, over what the
+    session sees, at most one primary contact and unique emails per account.
+
+    :return: the :class:`IntegrityProblem` list; empty when the store is sound.
+    :raises BackendError: when the store cannot be read.
+    """
+    return _core.verify(_session_core("verify", session))
+
+
+def archive_older_than(session: Session, cutoff: _datetime.datetime) -> int:
+    """Archives every active account the session sees whose ``updated_at`` is before
+    ``cutoff`` (an aware datetime); reversible with :meth:`Accounts.restore`.
+
+    :return: the number of accounts archived.
+    :raises TypeError: when ``cutoff`` is not a datetime.
+    :raises ValueError: for a naive datetime.
+    :raises BackendError:
+    """
+    core = _session_core("archive_older_than", session)
+    if not isinstance(cutoff, _datetime.datetime):
+        raise TypeError(f"cutoff must be a datetime.datetime, not {type(cutoff).__name__}")
+    return _core.archive_older_than(core, cutoff)

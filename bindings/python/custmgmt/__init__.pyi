@@ -2,9 +2,20 @@
 
 import builtins
 import datetime
+import enum
 import os
 from types import ModuleType, TracebackType
-from typing import Any, Callable, Iterable, Iterator, Literal, Mapping, NamedTuple, TypeVar
+from typing import (
+    Any,
+    Callable,
+    Iterable,
+    Iterator,
+    Literal,
+    Mapping,
+    NamedTuple,
+    Protocol,
+    TypeVar,
+)
 
 __version__: str
 
@@ -259,6 +270,9 @@ class Accounts:
         tags: Iterable[str] | None = ...,
         created_by: str | None = ...,
     ) -> Account: ...
+    def create_many(
+        self, accounts: Iterable[Account | Mapping[str, Any]]
+    ) -> builtins.list[Account]: ...
     def get(self, account_id: int | Account) -> Account: ...
     def find(self, account_id: int | Account) -> Account | None: ...
     def update(
@@ -436,3 +450,127 @@ class _Limits(ModuleType):
     SEARCH_TEXT: int
 
 limits: _Limits
+
+# ---- import, export, backup, recovery, verify, archive
+
+class DataFormat(str, enum.Enum):
+    """File format of export_accounts() and import_accounts(); also given as a str."""
+
+    NDJSON = "ndjson"
+    CSV = "csv"
+
+class BackupKind(str, enum.Enum):
+    """How backup() wrote the backup."""
+
+    SQLITE_FILE = "sqlite_file"
+    NDJSON = "ndjson"
+
+class ExportReport:
+    """What export_accounts() wrote."""
+
+    @property
+    def accounts(self) -> int: ...
+    @property
+    def contacts(self) -> int: ...
+    def to_dict(self) -> dict[str, int]: ...
+
+class ImportProblem:
+    """One rejected input row, or a problem with the whole file (line 0)."""
+
+    @property
+    def line(self) -> int: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+class ImportReport:
+    """What import_accounts() did."""
+
+    @property
+    def rows(self) -> int: ...
+    @property
+    def accounts_created(self) -> int: ...
+    @property
+    def accounts_updated(self) -> int: ...
+    @property
+    def accounts_unchanged(self) -> int: ...
+    @property
+    def contacts_created(self) -> int: ...
+    @property
+    def contacts_updated(self) -> int: ...
+    @property
+    def contacts_unchanged(self) -> int: ...
+    @property
+    def rejected(self) -> int: ...
+    @property
+    def committed(self) -> bool: ...
+    @property
+    def errors(self) -> builtins.list[ImportProblem]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_json(self) -> str: ...
+
+class RestoreReport:
+    """What restore_account() did."""
+
+    @property
+    def account_id(self) -> int: ...
+    @property
+    def recreated(self) -> bool: ...
+    @property
+    def contacts_created(self) -> int: ...
+    @property
+    def contacts_updated(self) -> int: ...
+    @property
+    def contacts_deleted(self) -> int: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+class IntegrityProblem:
+    """One problem found by verify()."""
+
+    @property
+    def check(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    def to_dict(self) -> dict[str, str]: ...
+
+class _Writable(Protocol):
+    def write(self, data: Any, /) -> object: ...
+
+class _Readable(Protocol):
+    def read(self, size: int, /) -> bytes | bytearray | memoryview | str: ...
+
+# Matched case-insensitively; "jsonl" is NDJSON.
+_Format = DataFormat | Literal["ndjson", "jsonl", "csv"] | str
+
+def export_accounts(
+    session: Session,
+    dest: str | os.PathLike[str] | _Writable,
+    *,
+    format: _Format | None = None,
+    account_id: int | Account | None = None,
+    query: Mapping[str, Any] | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> ExportReport: ...
+def import_accounts(
+    session: Session,
+    source: str | os.PathLike[str] | _Readable,
+    *,
+    format: _Format | None = None,
+    batch_size: int = 1000,
+    strict: bool = False,
+    ignore_unknown_columns: bool = False,
+    max_errors_kept: int = 1000,
+    on_error: Callable[[ImportProblem], object] | None = None,
+    progress: Callable[[int], object] | None = None,
+) -> ImportReport: ...
+def backup(session: Session, path: str | os.PathLike[str]) -> BackupKind: ...
+def restore_account(
+    session: Session, path: str | os.PathLike[str], account_id: int | Account
+) -> RestoreReport: ...
+def verify(session: Session) -> builtins.list[IntegrityProblem]: ...
+def archive_older_than(session: Session, cutoff: datetime.datetime) -> int: ...
+def csv_columns() -> builtins.list[str]: ...

@@ -6,9 +6,12 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "custmgmt/custmgmt.hpp"
@@ -22,6 +25,7 @@ void bind_errors(py::module_& m);
 void bind_records(py::module_& m);
 void bind_validate(py::module_& m);
 void bind_store(py::module_& m);
+void bind_io(py::module_& m);
 
 // ---- conversions (convert.cpp)
 
@@ -54,6 +58,9 @@ py::object field_error_to_py(const FieldError& error);
 // raised on (messages may quote what the user typed).
 py::str text_to_py(const std::string& text);
 
+// A "Name(k=v, ...)" repr from (key, value) pairs, values shown with repr().
+std::string make_repr(const char* name, const py::dict& fields);
+
 // Parses "Residential"/"Commercial" (any case); throws ValidationError
 // `customer_type.invalid` otherwise.
 CustomerType customer_type_from_py(const std::string& text);
@@ -68,8 +75,43 @@ CustomerType customer_type_from_py(const std::string& text);
 struct SharedSession {
   explicit SharedSession(Session s) : session(std::move(s)) {}
   std::mutex mutex;
+  // The thread holding `mutex` (default id when none), so that a thread that
+  // holds it already — a Python callback of export/import using the session
+  // that runs it — gets an error instead of deadlocking on itself.
+  std::atomic<std::thread::id> holder{};
   Session session;
 };
+
+// Holds a SharedSession's mutex; take it without the GIL. Throws
+// std::runtime_error (RuntimeError) when this thread holds it already.
+class SessionLock {
+ public:
+  explicit SessionLock(SharedSession& shared) : shared_(shared) {
+    if (shared_.holder.load() == std::this_thread::get_id()) {
+      throw std::runtime_error(
+          "custmgmt: this session is busy in this thread (a callback of export_accounts() or "
+          "import_accounts() cannot use the session running it; open another session)");
+    }
+    shared_.mutex.lock();
+    shared_.holder.store(std::this_thread::get_id());
+  }
+  ~SessionLock() {
+    shared_.holder.store(std::thread::id());
+    shared_.mutex.unlock();
+  }
+  SessionLock(const SessionLock&) = delete;
+  SessionLock& operator=(const SessionLock&) = delete;
+
+ private:
+  SharedSession& shared_;
+};
+
+// Runs `work` on the session while holding its lock. Called without the GIL.
+template <typename Work>
+auto locked(SharedSession& shared, Work&& work) -> decltype(work(shared.session)) {
+  SessionLock lock(shared);
+  return work(shared.session);
+}
 
 }  // namespace custmgmt::python
 

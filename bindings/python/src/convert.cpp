@@ -133,6 +133,19 @@ py::str text_to_py(const std::string& text) {
   return py::reinterpret_steal<py::str>(s);
 }
 
+std::string make_repr(const char* name, const py::dict& fields) {
+  std::string out = std::string(name) + "(";
+  const char* sep = "";
+  for (auto item : fields) {
+    out += sep;
+    out += py::str(item.first).cast<std::string>();
+    out += "=";
+    out += py::repr(item.second).cast<std::string>();
+    sep = ", ";
+  }
+  return out + ")";
+}
+
 CustomerType customer_type_from_py(const std::string& text) {
   if (auto type = parse_customer_type(text)) return *type;
   throw ValidationError({{"customer_type", "customer_type.invalid",

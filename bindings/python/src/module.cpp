@@ -14,11 +14,13 @@ PYBIND11_MODULE(_core, m) {
   bind_records(m);
   bind_validate(m);
   bind_store(m);
+  bind_io(m);
 
   // The public classes are re-exported by the package: name them after it,
   // so that repr(), help() and pickle show custmgmt.Account, not _core.
   for (const char* name : {"Account", "Contact", "AccountPage", "ContactPage", "AccountStats",
-                           "MonthCount", "TagCount", "PhoneNumber", "Transaction"}) {
+                           "MonthCount", "TagCount", "PhoneNumber", "Transaction", "ExportReport",
+                           "ImportProblem", "ImportReport", "RestoreReport", "IntegrityProblem"}) {
     m.attr(name).attr("__module__") = "custmgmt";
   }
 }

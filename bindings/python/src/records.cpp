@@ -71,20 +71,6 @@ void copying(py::class_<T>& cls, const char* type_name) {
               .c_str());
 }
 
-// A "Name(k=v, ...)" repr from (key, value) pairs, values shown with repr().
-std::string make_repr(const char* name, const py::dict& fields) {
-  std::string out = std::string(name) + "(";
-  const char* sep = "";
-  for (auto item : fields) {
-    out += sep;
-    out += py::str(item.first).cast<std::string>();
-    out += "=";
-    out += py::repr(item.second).cast<std::string>();
-    sep = ", ";
-  }
-  return out + ")";
-}
-
 // ---- Account
 
 py::dict account_to_dict(const Account& a) {

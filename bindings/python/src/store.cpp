@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -17,13 +18,6 @@ namespace custmgmt::python {
 namespace {
 
 using nogil = py::call_guard<py::gil_scoped_release>;
-
-// Runs `work` on the session while holding its mutex. Called without the GIL.
-template <typename Work>
-auto locked(SharedSession& shared, Work&& work) -> decltype(work(shared.session)) {
-  std::lock_guard<std::mutex> lock(shared.mutex);
-  return work(shared.session);
-}
 
 // The repositories are views of a session; holding the session keeps their
 // C++ counterparts (owned by the session) alive.
@@ -41,10 +35,17 @@ struct TransactionHandle {
   TransactionHandle& operator=(const TransactionHandle&) = delete;
   // A transaction dropped while active rolls back, like its C++ counterpart.
   ~TransactionHandle() {
-    if (tx && tx->active()) {
-      std::lock_guard<std::mutex> lock(shared->mutex);
-      tx.reset();
+    if (!tx || !tx->active()) return;
+    if (shared->holder.load() == std::this_thread::get_id()) {
+      tx.reset();  // dropped by a callback of an io call that holds the session in this thread
+      return;
     }
+    // Python drops it with the GIL held; wait for the session without the GIL,
+    // since an io call holding the session may need it for its callbacks.
+    std::optional<py::gil_scoped_release> release;
+    if (PyGILState_Check() != 0) release.emplace();
+    SessionLock lock(*shared);
+    tx.reset();
   }
   std::shared_ptr<SharedSession> shared;  // declared first: outlives `tx`
   std::optional<Transaction> tx;
@@ -175,7 +176,7 @@ void bind_session_class(py::module_& m) {
           "commit",
           [](TransactionHandle& t) {
             if (!t.tx) throw std::logic_error("custmgmt: transaction is not active");
-            std::lock_guard<std::mutex> lock(t.shared->mutex);
+            SessionLock lock(*t.shared);
             t.tx->commit();
           },
           nogil(),
@@ -187,7 +188,7 @@ void bind_session_class(py::module_& m) {
           "rollback",
           [](TransactionHandle& t) {
             if (!t.tx) throw std::logic_error("custmgmt: transaction is not active");
-            std::lock_guard<std::mutex> lock(t.shared->mutex);
+            SessionLock lock(*t.shared);
             t.tx->rollback();
           },
           nogil(),
@@ -203,7 +204,7 @@ void bind_session_class(py::module_& m) {
              const py::object& /*traceback*/) {
             const bool failed = !exc_type.is_none();
             py::gil_scoped_release release;
-            std::lock_guard<std::mutex> lock(t.shared->mutex);
+            SessionLock lock(*t.shared);
             if (!t.tx || !t.tx->active()) return false;
             if (failed) {
               t.tx->rollback();
@@ -213,6 +214,39 @@ void bind_session_class(py::module_& m) {
             return false;
           },
           py::arg("exc_type"), py::arg("exc"), py::arg("traceback"));
+}
+
+// The account search of custmgmt.Accounts.search() and of export_accounts():
+// one place turning its keyword arguments into an AccountQuery.
+void bind_account_query(py::module_& m) {
+  py::class_<AccountQuery>(m, "AccountQuery", "An account search (private; built by custmgmt).")
+      .def(py::init([](std::optional<std::string> text,
+                       const std::optional<std::string>& customer_type,
+                       std::vector<std::string> tags_any, std::vector<std::string> tags_all,
+                       std::optional<Timestamp> created_from, std::optional<Timestamp> created_to,
+                       const std::string& archived, const std::string& sort,
+                       std::optional<std::string> cursor, std::int64_t limit) {
+             AccountQuery q;
+             q.text = std::move(text);
+             if (customer_type) {
+               q.customer_type = parse_customer_type(*customer_type)
+                                     .value_or(static_cast<CustomerType>(kInvalidEnum));
+             }
+             q.tags_any = std::move(tags_any);
+             q.tags_all = std::move(tags_all);
+             q.created_from = created_from;
+             q.created_to = created_to;
+             q.archived = archived_from(archived);
+             q.sort = sort_from(sort);
+             q.cursor = cursor.value_or(std::string());
+             q.limit = page_limit(limit);
+             return q;
+           }),
+           py::kw_only(), py::arg("text") = py::none(), py::arg("customer_type") = py::none(),
+           py::arg("tags_any") = std::vector<std::string>{},
+           py::arg("tags_all") = std::vector<std::string>{}, py::arg("created_from") = py::none(),
+           py::arg("created_to") = py::none(), py::arg("archived") = "exclude",
+           py::arg("sort") = "default", py::arg("cursor") = py::none(), py::arg("limit") = 50);
 }
 
 void bind_accounts(py::module_& m) {
@@ -231,6 +265,15 @@ void bind_accounts(py::module_& m) {
           },
           py::arg("account"),
           "Validates, normalises and inserts a new account; returns the stored account.")
+      .def(
+          "create_many",
+          [](AccountsView& v, std::vector<Account> accounts) {
+            return locked(*v.shared,
+                          [&](Session& s) { return s.accounts().create_many(accounts); });
+          },
+          py::arg("accounts"), nogil(),
+          "Validates every account, then inserts them all in one transaction (the bulk\n"
+          "path); nothing is written unless every account is valid.")
       .def(
           "get",
           [](AccountsView& v, Id id) {
@@ -273,33 +316,11 @@ void bind_accounts(py::module_& m) {
           py::arg("id"), nogil(), "Restores an archived account.")
       .def(
           "search",
-          [](AccountsView& v, std::optional<std::string> text,
-             const std::optional<std::string>& customer_type, std::vector<std::string> tags_any,
-             std::vector<std::string> tags_all, std::optional<Timestamp> created_from,
-             std::optional<Timestamp> created_to, const std::string& archived,
-             const std::string& sort, std::optional<std::string> cursor, std::int64_t limit) {
-            AccountQuery q;
-            q.text = std::move(text);
-            if (customer_type) {
-              q.customer_type = parse_customer_type(*customer_type)
-                                    .value_or(static_cast<CustomerType>(kInvalidEnum));
-            }
-            q.tags_any = std::move(tags_any);
-            q.tags_all = std::move(tags_all);
-            q.created_from = created_from;
-            q.created_to = created_to;
-            q.archived = archived_from(archived);
-            q.sort = sort_from(sort);
-            q.cursor = cursor.value_or(std::string());
-            q.limit = page_limit(limit);
-            return locked(*v.shared, [&](Session& s) { return s.accounts().search(q); });
+          [](AccountsView& v, const AccountQuery& query) {
+            return locked(*v.shared, [&](Session& s) { return s.accounts().search(query); });
           },
-          py::kw_only(), py::arg("text") = py::none(), py::arg("customer_type") = py::none(),
-          py::arg("tags_any") = std::vector<std::string>{},
-          py::arg("tags_all") = std::vector<std::string>{}, py::arg("created_from") = py::none(),
-          py::arg("created_to") = py::none(), py::arg("archived") = "exclude",
-          py::arg("sort") = "default", py::arg("cursor") = py::none(), py::arg("limit") = 50,
-          nogil(), "One page of an account search; see custmgmt.Accounts.search().")
+          py::arg("query"), nogil(),
+          "One page of an account search; see custmgmt.Accounts.search().")
       .def(
           "stats",
           [](AccountsView& v, int months, int top_tags) {
@@ -393,6 +414,7 @@ void bind_contacts(py::module_& m) {
 }  // namespace
 
 void bind_store(py::module_& m) {
+  bind_account_query(m);
   bind_store_class(m);
   bind_session_class(m);
   bind_accounts(m);
