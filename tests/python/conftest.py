@@ -76,3 +76,12 @@ def make_account(session):
         return session.accounts.create(**fields)
 
     return make
+
+
+@pytest.fixture
+def empty_session(backend, tmp_path) -> custmgmt.Session:
+    """A user session on the backend of ``store`` that sees no account yet: a second
+    SQLite file, or a new user on PostgreSQL (whose database is shared)."""
+    if backend == "sqlite":
+        return custmgmt.open(str(tmp_path / "empty.db")).session(user=new_user())
+    return open_store(backend, tmp_path).session(user=new_user())
