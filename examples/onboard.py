@@ -5,9 +5,9 @@
 The same task as onboard.c, through the pythonic API: creates a commercial account and
 two contacts in one transaction, makes one contact the primary, finds the account again
 by a name prefix and the contact by its phone number typed another way, shows a rejected
-record with its field errors, archives and restores the account, prints statistics, and
-finally removes the account (and so its contacts) so that the script can run any number
-of times on the same file.
+record with its field errors, archives and restores the account, prints statistics,
+exports the account as NDJSON, and finally removes the account (and so its contacts) so
+that the script can run any number of times on the same file.
 
 Errors are exceptions of the custmgmt.Error family; main() reports any unexpected one
 with its stable code and exits with 1.
@@ -16,7 +16,10 @@ with its stable code and exits with 1.
 from __future__ import annotations
 
 import datetime
+import json
+import os
 import sys
+import tempfile
 
 import custmgmt
 
@@ -108,6 +111,18 @@ def print_stats(s: custmgmt.Session) -> None:
     print("Stats:", " ".join(f"{k}={getattr(stats, k)}" for k in keys))
 
 
+def export_account(s: custmgmt.Session, account: custmgmt.Account) -> None:
+    """Exports the account with its contacts as NDJSON (one JSON object per line) to a
+    temporary file; import_accounts() reads such a file back."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "northwind.ndjson")
+        report = custmgmt.export_accounts(s, path, account_id=account)
+        with open(path, encoding="utf-8") as f:
+            record = json.loads(f.readline())
+    print(f"Exported {report.accounts} account, {report.contacts} contacts: "
+          f"{record['company_name']} with {len(record['contacts'])} contacts")
+
+
 def remove_account(s: custmgmt.Session, account: custmgmt.Account) -> None:
     """Deletes the account and, with it, its contacts."""
     s.accounts.remove(account)
@@ -129,6 +144,7 @@ def main(path: str) -> int:
         show_validation_error(s, account)
         archive_and_restore(s, account)
         print_stats(s)
+        export_account(s, account)
         remove_account(s, account)
     except custmgmt.Error as e:
         print(f"error: {type(e).__name__} {e.code}: {e}", file=sys.stderr)
