@@ -157,6 +157,13 @@ class CUSTMGMT_API Connection {
                                                const std::vector<std::string>& name_keys);
   /// @brief The visible account with this id.
   virtual std::optional<Account> select_account(Id id) = 0;
+  /// @brief Every visible account (archived included) whose stored name key
+  /// (`company_name_key`, see insert_account()) is one of `name_keys`,
+  /// ordered by id: the candidates of a batch of natural-key lookups, in
+  /// one statement (or a few for a long list) through the name-key index.
+  /// Duplicate and empty keys are allowed; empty keys match nothing.
+  virtual std::vector<Account> select_accounts_by_name_keys(
+      const std::vector<std::string>& name_keys) = 0;
   /// @brief Writes the editable fields when the row is visible and its
   /// version equals `expected_version`.
   /// @return the new row, or std::nullopt when no row matched.
@@ -177,8 +184,26 @@ class CUSTMGMT_API Connection {
   /// @return the row, or std::nullopt when the account is not visible.
   virtual std::optional<Contact> insert_contact(const Contact& contact,
                                                 const std::string& name_key) = 0;
+  /// @brief Inserts many normalised contacts at once, in order, within the
+  /// current transaction (`name_keys[i]` belongs to `contacts[i]`).
+  /// `created_by`/`updated_by` are already decided by the domain. Rows are
+  /// checked as insert_contact() checks them; a violation of the
+  /// primary-contact or per-account email index fails the whole call with
+  /// the same Conflict as insert_contact() (the caller rolls back).
+  /// @return one entry per input row, in input order: the stored row, or
+  ///         std::nullopt when its account is not visible (nothing inserted
+  ///         for it). The default calls insert_contact() for each; backends
+  ///         override it with a bulk path.
+  virtual std::vector<std::optional<Contact>> insert_contacts(
+      const std::vector<Contact>& contacts, const std::vector<std::string>& name_keys);
   /// @brief The visible contact with this id.
   virtual std::optional<Contact> select_contact(Id id) = 0;
+  /// @brief Every visible contact of the given accounts, ordered by
+  /// account id, then as ContactOrder::PrimaryThenName orders (primary
+  /// first, name key, id): the contacts of a batch of accounts in one
+  /// statement (or a few for a long list). Unknown or invisible account ids
+  /// contribute nothing.
+  virtual std::vector<Contact> select_contacts_of_accounts(const std::vector<Id>& account_ids) = 0;
   /// @brief Writes the editable fields (including customer_account_id, which
   /// must also name a visible account) when visible and at
   /// `expected_version`.

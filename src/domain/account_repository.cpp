@@ -108,9 +108,7 @@ std::vector<Account> AccountRepository::create_many(const std::vector<Account>& 
   auto& s = *session_;
   FieldErrors errors;
   std::vector<Account> clean;
-  std::vector<std::string> keys;
   clean.reserve(accounts.size());
-  keys.reserve(accounts.size());
   for (std::size_t i = 0; i < accounts.size(); ++i) {
     FieldErrors found;
     clean.push_back(detail::normalize_account(accounts[i], found));
@@ -119,10 +117,18 @@ std::vector<Account> AccountRepository::create_many(const std::vector<Account>& 
       e.field = prefix + e.field;
       errors.push_back(std::move(e));
     }
-    keys.push_back(backend::search_key(clean.back().company_name));
   }
   if (!errors.empty()) throw ValidationError(std::move(errors));
-  for (auto& a : clean) assign_owner(s.actor(), a);
+  return detail::store_new_accounts(s, std::move(clean));
+}
+
+std::vector<Account> detail::store_new_accounts(SessionImpl& s, std::vector<Account> clean) {
+  std::vector<std::string> keys;
+  keys.reserve(clean.size());
+  for (auto& a : clean) {
+    assign_owner(s.actor(), a);
+    keys.push_back(backend::search_key(a.company_name));
+  }
   if (clean.empty()) return {};
   return s.in_transaction([&] { return s.conn().insert_accounts(clean, keys); });
 }

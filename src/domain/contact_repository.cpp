@@ -76,6 +76,46 @@ Contact ContactRepository::add(const Contact& contact) {
   });
 }
 
+std::vector<Contact> ContactRepository::add_many(const std::vector<Contact>& contacts) {
+  auto& s = *session_;
+  FieldErrors errors;
+  std::vector<Contact> clean;
+  clean.reserve(contacts.size());
+  const PhoneOptions phone{s.options().default_region};
+  for (std::size_t i = 0; i < contacts.size(); ++i) {
+    FieldErrors found;
+    clean.push_back(detail::normalize_contact(contacts[i], phone, found));
+    const std::string prefix = "[" + std::to_string(i) + "].";
+    for (auto& e : found) {
+      e.field = prefix + e.field;
+      errors.push_back(std::move(e));
+    }
+  }
+  if (!errors.empty()) throw ValidationError(std::move(errors));
+  return detail::store_new_contacts(s, std::move(clean));
+}
+
+std::vector<Contact> detail::store_new_contacts(SessionImpl& s, std::vector<Contact> clean) {
+  std::vector<std::string> keys;
+  keys.reserve(clean.size());
+  for (auto& c : clean) {
+    c.created_by = s.actor().user;
+    c.updated_by = s.actor().user;
+    keys.push_back(backend::search_key(c.contact_name));
+  }
+  if (clean.empty()) return {};
+  return s.in_transaction([&] {
+    auto stored = s.conn().insert_contacts(clean, keys);
+    std::vector<Contact> out;
+    out.reserve(stored.size());
+    for (std::size_t i = 0; i < stored.size(); ++i) {
+      if (!stored[i]) account_not_found(clean[i].customer_account_id);
+      out.push_back(*std::move(stored[i]));
+    }
+    return out;
+  });
+}
+
 std::optional<Contact> ContactRepository::find(Id id) {
   return session_->conn().select_contact(id);
 }

@@ -66,6 +66,16 @@ std::vector<Account> Connection::insert_accounts(const std::vector<Account>& acc
   return stored;
 }
 
+std::vector<std::optional<Contact>> Connection::insert_contacts(
+    const std::vector<Contact>& contacts, const std::vector<std::string>& name_keys) {
+  std::vector<std::optional<Contact>> stored;
+  stored.reserve(contacts.size());
+  for (std::size_t i = 0; i < contacts.size(); ++i) {
+    stored.push_back(insert_contact(contacts[i], name_keys.at(i)));
+  }
+  return stored;
+}
+
 bool Connection::backup_to_file(const std::filesystem::path& /*file*/) {
   return false;
 }

@@ -460,6 +460,20 @@ std::optional<Account> PostgresConnection::select_account(Id id) {
              });
 }
 
+std::vector<Account> PostgresConnection::select_accounts_by_name_keys(
+    const std::vector<std::string>& name_keys) {
+  if (name_keys.empty()) return {};
+  return run("select_accounts_by_name_keys", Route::kRead, [&](pqxx::transaction_base& tx) {
+    Params p;
+    p.text_array(name_keys);
+    const auto r = exec(tx, Stmt::kSelectAccountsByNameKeys, p);
+    std::vector<Account> out;
+    out.reserve(r.size());
+    for (const auto& row : r) out.push_back(postgres::read_account(row));
+    return out;
+  });
+}
+
 std::optional<Account> PostgresConnection::update_account(const Account& account,
                                                           const std::string& name_key,
                                                           std::int64_t expected_version) {
@@ -590,6 +604,71 @@ std::optional<Contact> PostgresConnection::insert_contact(const Contact& contact
              });
 }
 
+std::vector<std::optional<Contact>> PostgresConnection::insert_contacts(
+    const std::vector<Contact>& contacts, const std::vector<std::string>& name_keys) {
+  if (name_keys.size() != contacts.size()) {
+    throw BackendError("backend.error", "postgresql: insert_contacts: one name key per contact");
+  }
+  return run("insert_contacts", Route::kPrimary, [&](pqxx::transaction_base& tx) {
+    std::vector<std::optional<Contact>> out;
+    out.reserve(contacts.size());
+    for (std::size_t start = 0; start < contacts.size(); start += kBulkBatch) {
+      const std::size_t end = std::min(contacts.size(), start + kBulkBatch);
+      boost::json::array batch;
+      batch.reserve(end - start);
+      for (std::size_t i = start; i < end; ++i) {
+        const Contact& c = contacts[i];
+        boost::json::object o;
+        o["customer_account_id"] = c.customer_account_id;
+        o["contact_name"] = c.contact_name;
+        o["contact_name_key"] = name_keys[i];
+        o["email"] = optional_json(c.email);
+        o["phone"] = optional_json(c.phone);
+        o["phone_extension"] = optional_json(c.phone_extension);
+        o["phone_display"] = optional_json(c.phone_display);
+        o["role"] = optional_json(c.role);
+        o["is_primary_contact"] = c.is_primary_contact;
+        o["contact_notes"] = optional_json(c.contact_notes);
+        o["created_by"] = optional_json(c.created_by);
+        o["updated_by"] = optional_json(c.updated_by);
+        batch.emplace_back(std::move(o));
+      }
+      Params p;
+      p.text(boost::json::serialize(batch));
+      const auto r = exec(tx, Stmt::kInsertContacts, p);
+      // Ids follow the input order (ORDER BY ordinality); RETURNING order
+      // is not promised, so the rows are sorted by id. A row is missing
+      // exactly when its account is not visible, and then every row of that
+      // account is.
+      std::vector<Contact> stored;
+      stored.reserve(r.size());
+      for (const auto& row : r) stored.push_back(postgres::read_contact(row));
+      std::sort(stored.begin(), stored.end(),
+                [](const Contact& x, const Contact& y) { return x.id < y.id; });
+      std::vector<Id> inserted_accounts;
+      for (const auto& c : stored) inserted_accounts.push_back(c.customer_account_id);
+      std::sort(inserted_accounts.begin(), inserted_accounts.end());
+      std::size_t next = 0;
+      for (std::size_t i = start; i < end; ++i) {
+        if (!std::binary_search(inserted_accounts.begin(), inserted_accounts.end(),
+                                contacts[i].customer_account_id)) {
+          out.emplace_back(std::nullopt);
+          continue;
+        }
+        if (next >= stored.size() ||
+            stored[next].customer_account_id != contacts[i].customer_account_id) {
+          throw BackendError("backend.error", "postgresql: insert_contacts: rows went missing");
+        }
+        out.emplace_back(std::move(stored[next++]));
+      }
+      if (next != stored.size()) {
+        throw BackendError("backend.error", "postgresql: insert_contacts: unexpected rows");
+      }
+    }
+    return out;
+  });
+}
+
 std::optional<Contact> PostgresConnection::select_contact(Id id) {
   return run("select_contact", Route::kRead,
              [&](pqxx::transaction_base& tx) -> std::optional<Contact> {
@@ -624,6 +703,23 @@ std::optional<Contact> PostgresConnection::update_contact(const Contact& contact
                if (r.empty()) return std::nullopt;
                return postgres::read_contact(r[0]);
              });
+}
+
+std::vector<Contact> PostgresConnection::select_contacts_of_accounts(
+    const std::vector<Id>& account_ids) {
+  if (account_ids.empty()) return {};
+  return run("select_contacts_of_accounts", Route::kRead, [&](pqxx::transaction_base& tx) {
+    std::vector<std::string> ids;
+    ids.reserve(account_ids.size());
+    for (const Id id : account_ids) ids.push_back(std::to_string(id));
+    Params p;
+    p.text_array(ids);
+    const auto r = exec(tx, Stmt::kSelectContactsOfAccounts, p);
+    std::vector<Contact> out;
+    out.reserve(r.size());
+    for (const auto& row : r) out.push_back(postgres::read_contact(row));
+    return out;
+  });
 }
 
 bool PostgresConnection::delete_contact(Id id) {

@@ -67,6 +67,8 @@ class PostgresConnection final : public backend::Connection {
   std::vector<Account> insert_accounts(const std::vector<Account>& accounts,
                                        const std::vector<std::string>& name_keys) override;
   std::optional<Account> select_account(Id id) override;
+  std::vector<Account> select_accounts_by_name_keys(
+      const std::vector<std::string>& name_keys) override;
   std::optional<Account> update_account(const Account& account, const std::string& name_key,
                                         std::int64_t expected_version) override;
   std::optional<Account> set_archived(Id id, bool archived) override;
@@ -76,7 +78,13 @@ class PostgresConnection final : public backend::Connection {
 
   std::optional<Contact> insert_contact(const Contact& contact,
                                         const std::string& name_key) override;
+  // One INSERT … SELECT from a JSON array per batch of at most 1000 rows
+  // (as insert_accounts()), joined with customer_accounts under RLS so that
+  // rows of invisible accounts drop out. Returns rows in input order.
+  std::vector<std::optional<Contact>> insert_contacts(
+      const std::vector<Contact>& contacts, const std::vector<std::string>& name_keys) override;
   std::optional<Contact> select_contact(Id id) override;
+  std::vector<Contact> select_contacts_of_accounts(const std::vector<Id>& account_ids) override;
   std::optional<Contact> update_contact(const Contact& contact, const std::string& name_key,
                                         std::int64_t expected_version) override;
   bool delete_contact(Id id) override;

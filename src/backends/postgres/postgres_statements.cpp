@@ -184,6 +184,11 @@ std::string build(Stmt id) {
              account_columns();
     case Stmt::kSelectAccount:
       return "SELECT " + account_columns() + " FROM customer_accounts WHERE id = $1::int8";
+    case Stmt::kSelectAccountsByNameKeys:
+      // RLS limits the candidates to visible accounts; the name-key index
+      // answers each key.
+      return "SELECT " + account_columns() +
+             " FROM customer_accounts WHERE company_name_key = ANY($1::text[]) ORDER BY id";
     case Stmt::kUpdateAccount:
       return "UPDATE customer_accounts SET company_name = $2::text, company_name_key = $3::text, "
              "customer_type = $4::text, billing_address = $5::jsonb, service_address = "
@@ -237,8 +242,32 @@ std::string build(Stmt id) {
              "custmgmt_audit_user($12::uuid) FROM customer_accounts a, t WHERE a.id = $1::int8 "
              "RETURNING " +
              contact_columns();
+    case Stmt::kInsertContacts:
+      // kInsertContact for a whole batch, the rows as one JSON array; the
+      // join through RLS drops rows of invisible accounts, as there.
+      return "WITH t AS (SELECT clock_timestamp() AS now) "
+             "INSERT INTO customer_contacts (customer_account_id, contact_name, "
+             "contact_name_key, email, phone, phone_extension, phone_display, role, "
+             "is_primary_contact, contact_notes, created_at, updated_at, created_by, updated_by) "
+             "SELECT a.id, r.contact_name, r.contact_name_key, r.email, r.phone, "
+             "r.phone_extension, r.phone_display, r.role, r.is_primary_contact, r.contact_notes, "
+             "t.now, t.now, custmgmt_audit_user(r.created_by), custmgmt_audit_user(r.updated_by) "
+             "FROM t, ROWS FROM (jsonb_to_recordset($1::jsonb) AS (customer_account_id int8, "
+             "contact_name text, contact_name_key text, email text, phone text, phone_extension "
+             "text, phone_display text, role text, is_primary_contact bool, contact_notes text, "
+             "created_by uuid, updated_by uuid)) WITH ORDINALITY AS r(customer_account_id, "
+             "contact_name, contact_name_key, email, phone, phone_extension, phone_display, role, "
+             "is_primary_contact, contact_notes, created_by, updated_by, ord) "
+             "JOIN customer_accounts a ON a.id = r.customer_account_id ORDER BY r.ord RETURNING " +
+             contact_columns();
     case Stmt::kSelectContact:
       return "SELECT " + contact_columns() + " FROM customer_contacts WHERE id = $1::int8";
+    case Stmt::kSelectContactsOfAccounts:
+      // The per-account listing's order (kSearchContactsPrimaryThenName).
+      return "SELECT " + contact_columns() +
+             " FROM customer_contacts WHERE customer_account_id = ANY($1::int8[]) ORDER BY "
+             "customer_account_id, (CASE WHEN coalesce(is_primary_contact, false) THEN 1 ELSE 0 "
+             "END) DESC, contact_name_key, id";
     case Stmt::kUpdateContact:
       return "UPDATE customer_contacts SET customer_account_id = $2::int8, contact_name = "
              "$3::text, contact_name_key = $4::text, email = $5::text, phone = $6::text, "
@@ -299,6 +328,7 @@ constexpr std::array<const char*, kStmtCount> kNames = {
     "cm_insert_account",
     "cm_insert_accounts",
     "cm_select_account",
+    "cm_select_accounts_by_name_keys",
     "cm_update_account",
     "cm_set_archived",
     "cm_delete_account",
@@ -312,7 +342,9 @@ constexpr std::array<const char*, kStmtCount> kNames = {
     "cm_stats_months",
     "cm_stats_top_tags",
     "cm_insert_contact",
+    "cm_insert_contacts",
     "cm_select_contact",
+    "cm_select_contacts_of_accounts",
     "cm_update_contact",
     "cm_delete_contact",
     "cm_lock_primary_state",

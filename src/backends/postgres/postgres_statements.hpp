@@ -16,6 +16,7 @@ enum class Stmt : std::size_t {
   kInsertAccount,
   kInsertAccounts,  // $1 JSON array of rows (see PostgresConnection::insert_accounts)
   kSelectAccount,
+  kSelectAccountsByNameKeys,  // $1 text[] of name keys (import's natural-key lookup)
   kUpdateAccount,
   kSetArchived,
   kDeleteAccount,
@@ -30,7 +31,9 @@ enum class Stmt : std::size_t {
   kStatsTopTags,
 
   kInsertContact,
+  kInsertContacts,  // $1 JSON array of rows (see PostgresConnection::insert_contacts)
   kSelectContact,
+  kSelectContactsOfAccounts,  // $1 int8[] of account ids
   kUpdateContact,
   kDeleteContact,
   kLockPrimaryState,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <unordered_map>
 #include <utility>
 
 #include "backends/sqlite/sqlite_error.hpp"
@@ -204,19 +205,56 @@ void SqliteConnection::rollback_to_savepoint(const std::string& name) {
 // ---- accounts
 
 Account SqliteConnection::insert_account(const Account& account, const std::string& name_key) {
-  auto stmt = statement(Sql::kInsertAccount, "insert_account");
-  bind_account_fields(stmt, account, name_key);
-  stmt.bind(":now", now_micros());
-  stmt.bind(":created_by", account.created_by);
-  stmt.bind(":updated_by", account.updated_by);
-  stmt.bind_if_used(":uid", actor_.user);
-  auto stored = one_account(stmt);
-  if (!stored) {
-    // The domain already refuses this; the statement repeats the spec's
-    // INSERT policy so that the backend alone never lets it through.
-    throw PermissionDenied("permission.denied", "a user can only create accounts as himself");
+  return insert_accounts({account}, {name_key}).front();
+}
+
+std::vector<Account> SqliteConnection::insert_accounts(const std::vector<Account>& accounts,
+                                                       const std::vector<std::string>& name_keys) {
+  if (name_keys.size() != accounts.size()) {
+    throw BackendError("backend.error", "sqlite: insert_accounts: one name key per account");
   }
-  return *std::move(stored);
+  // The domain already refuses this; the spec's INSERT policy is repeated
+  // here so that the backend alone never lets it through.
+  for (const auto& a : accounts) {
+    if (!actor_.service && a.created_by != actor_.user) {
+      throw PermissionDenied("permission.denied", "a user can only create accounts as himself");
+    }
+  }
+  const std::int64_t now = now_micros();
+  std::vector<Account> out;
+  out.reserve(accounts.size());
+  for (std::size_t i = 0; i < accounts.size(); ++i) {
+    const Account& account = accounts[i];
+    {
+      auto stmt = statement(Sql::kInsertAccount, "insert_account");
+      bind_account_fields(stmt, account, name_keys[i]);
+      stmt.bind(":now", now);
+      stmt.bind(":created_by", account.created_by);
+      stmt.bind(":updated_by", account.updated_by);
+      stmt.run();
+    }
+    const Id id = sqlite3_last_insert_rowid(db_.get());
+    {
+      auto stmt = statement(Sql::kInsertAccountFts, "insert_account");
+      stmt.bind(":id", id);
+      stmt.bind(":company_name", account.company_name);
+      stmt.run();
+    }
+    for (const auto& tag : account.tags) {
+      auto stmt = statement(Sql::kInsertAccountTag, "insert_account");
+      stmt.bind(":id", id);
+      stmt.bind(":tag", tag);
+      stmt.run();
+    }
+    // What RETURNING would have read back: the bound values.
+    Account stored = account;
+    stored.id = id;
+    stored.created_at = stored.updated_at = from_micros(now);
+    stored.archived_at.reset();
+    stored.version = 1;
+    out.push_back(std::move(stored));
+  }
+  return out;
 }
 
 std::optional<Account> SqliteConnection::select_account(Id id) {
@@ -224,6 +262,17 @@ std::optional<Account> SqliteConnection::select_account(Id id) {
   stmt.bind(":id", id);
   bind_actor(stmt);
   return one_account(stmt);
+}
+
+std::vector<Account> SqliteConnection::select_accounts_by_name_keys(
+    const std::vector<std::string>& name_keys) {
+  std::vector<Account> rows;
+  if (name_keys.empty()) return rows;
+  auto stmt = statement(Sql::kSelectAccountsByNameKeys, "select_accounts_by_name_keys");
+  stmt.bind(":name_keys", sqlite::tags_to_json(name_keys));
+  bind_actor(stmt);
+  while (stmt.step()) rows.push_back(sqlite::read_account(stmt));
+  return rows;
 }
 
 std::optional<Account> SqliteConnection::update_account(const Account& account,
@@ -356,13 +405,53 @@ AccountStats SqliteConnection::account_stats(const backend::StatsSpec& spec) {
 
 std::optional<Contact> SqliteConnection::insert_contact(const Contact& contact,
                                                         const std::string& name_key) {
-  auto stmt = statement(Sql::kInsertContact, "insert_contact");
-  bind_contact_fields(stmt, contact, name_key);
-  stmt.bind(":now", now_micros());
-  stmt.bind(":created_by", contact.created_by);
-  stmt.bind(":updated_by", contact.updated_by);
-  stmt.bind_if_used(":uid", actor_.user);
-  return one_contact(stmt);
+  return insert_contacts({contact}, {name_key}).front();
+}
+
+std::vector<std::optional<Contact>> SqliteConnection::insert_contacts(
+    const std::vector<Contact>& contacts, const std::vector<std::string>& name_keys) {
+  if (name_keys.size() != contacts.size()) {
+    throw BackendError("backend.error", "sqlite: insert_contacts: one name key per contact");
+  }
+  const std::int64_t now = now_micros();
+  std::unordered_map<Id, bool> visible;
+  std::vector<std::optional<Contact>> out;
+  out.reserve(contacts.size());
+  for (std::size_t i = 0; i < contacts.size(); ++i) {
+    const Contact& contact = contacts[i];
+    auto [seen, fresh] = visible.try_emplace(contact.customer_account_id, false);
+    if (fresh) {
+      auto stmt = statement(Sql::kTargetAccountVisible, "insert_contact");
+      stmt.bind(":account_id", contact.customer_account_id);
+      bind_actor(stmt);
+      seen->second = stmt.step() && stmt.int64(0) != 0;
+    }
+    if (!seen->second) {
+      out.emplace_back(std::nullopt);
+      continue;
+    }
+    {
+      auto stmt = statement(Sql::kInsertContact, "insert_contact");
+      bind_contact_fields(stmt, contact, name_keys[i]);
+      stmt.bind(":now", now);
+      stmt.bind(":created_by", contact.created_by);
+      stmt.bind(":updated_by", contact.updated_by);
+      stmt.run();
+    }
+    const Id id = sqlite3_last_insert_rowid(db_.get());
+    {
+      auto stmt = statement(Sql::kInsertContactFts, "insert_contact");
+      stmt.bind(":id", id);
+      stmt.bind(":contact_name", contact.contact_name);
+      stmt.run();
+    }
+    Contact stored = contact;
+    stored.id = id;
+    stored.created_at = stored.updated_at = from_micros(now);
+    stored.version = 1;
+    out.emplace_back(std::move(stored));
+  }
+  return out;
 }
 
 std::optional<Contact> SqliteConnection::select_contact(Id id) {
@@ -382,6 +471,23 @@ std::optional<Contact> SqliteConnection::update_contact(const Contact& contact,
   stmt.bind(":now", now_micros());
   bind_actor(stmt);
   return one_contact(stmt);
+}
+
+std::vector<Contact> SqliteConnection::select_contacts_of_accounts(
+    const std::vector<Id>& account_ids) {
+  std::vector<Contact> rows;
+  if (account_ids.empty()) return rows;
+  std::string ids = "[";
+  for (std::size_t i = 0; i < account_ids.size(); ++i) {
+    if (i > 0) ids += ',';
+    ids += std::to_string(account_ids[i]);
+  }
+  ids += ']';
+  auto stmt = statement(Sql::kSelectContactsOfAccounts, "select_contacts_of_accounts");
+  stmt.bind(":account_ids", ids);
+  bind_actor(stmt);
+  while (stmt.step()) rows.push_back(sqlite::read_contact(stmt));
+  return rows;
 }
 
 bool SqliteConnection::delete_contact(Id id) {

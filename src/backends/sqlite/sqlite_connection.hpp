@@ -36,7 +36,16 @@ class SqliteConnection final : public backend::Connection {
   void begin_snapshot() override;
 
   Account insert_account(const Account& account, const std::string& name_key) override;
+  // One prepared VALUES statement per table reused row by row, the FTS5 and
+  // tag rows written by the connection's own statements (see kInsertAccount
+  // in sqlite_statements.cpp). Every write is a single-row statement without
+  // a statement journal, so run it inside a transaction: a failure leaves
+  // earlier rows of the call for the caller's rollback.
+  std::vector<Account> insert_accounts(const std::vector<Account>& accounts,
+                                       const std::vector<std::string>& name_keys) override;
   std::optional<Account> select_account(Id id) override;
+  std::vector<Account> select_accounts_by_name_keys(
+      const std::vector<std::string>& name_keys) override;
   std::optional<Account> update_account(const Account& account, const std::string& name_key,
                                         std::int64_t expected_version) override;
   std::optional<Account> set_archived(Id id, bool archived) override;
@@ -46,7 +55,11 @@ class SqliteConnection final : public backend::Connection {
 
   std::optional<Contact> insert_contact(const Contact& contact,
                                         const std::string& name_key) override;
+  // As insert_accounts(); each distinct target account is checked once.
+  std::vector<std::optional<Contact>> insert_contacts(
+      const std::vector<Contact>& contacts, const std::vector<std::string>& name_keys) override;
   std::optional<Contact> select_contact(Id id) override;
+  std::vector<Contact> select_contacts_of_accounts(const std::vector<Id>& account_ids) override;
   std::optional<Contact> update_contact(const Contact& contact, const std::string& name_key,
                                         std::int64_t expected_version) override;
   bool delete_contact(Id id) override;
