@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <deque>
 #include <istream>
 #include <optional>
@@ -18,7 +19,10 @@
 #include "custmgmt/io.hpp"
 #include "custmgmt/json.hpp"
 #include "custmgmt/validate.hpp"
+#include "domain/records.hpp"
+#include "domain/session_impl.hpp"
 #include "io/io_common.hpp"
+#include "validate/utf8.hpp"
 
 namespace custmgmt {
 
@@ -374,27 +378,128 @@ struct Counts {
   std::uint64_t contacts_created = 0, contacts_updated = 0, contacts_unchanged = 0;
 };
 
+// Ids written by the whole import, as a bitmap in blocks of 4096 ids: ids
+// are dense, so 1M accounts with 2M contacts take well under 1 MB (an
+// unordered_set would take ≈ 120 MB).
+class IdSet {
+ public:
+  void insert(Id id) {
+    const auto u = static_cast<std::uint64_t>(id);
+    auto& block = blocks_[u >> 12];
+    block[(u >> 6) & 63] |= std::uint64_t{1} << (u & 63);
+  }
+  bool contains(Id id) const {
+    const auto u = static_cast<std::uint64_t>(id);
+    const auto it = blocks_.find(u >> 12);
+    return it != blocks_.end() && (it->second[(u >> 6) & 63] >> (u & 63) & 1) != 0;
+  }
+
+ private:
+  std::unordered_map<std::uint64_t, std::array<std::uint64_t, 64>> blocks_;
+};
+
+// A row rejected while planning: reported once its segment is written.
+struct Rejection {
+  FieldErrors errors;
+  std::size_t contact = NdjsonSource::npos;
+};
+
+// The writes one accepted row needs, decided in memory before any write.
+// New accounts and contacts carry placeholder ids (negative) until the
+// segment is written.
+struct RowPlan {
+  Id account = 0;
+  std::optional<Account> create;         // a new account (normalised)
+  bool archive_new = false;              // archive it after creating it
+  std::optional<Account> update;         // changed fields of an existing one
+  std::optional<bool> set_archived;      // archive state change of an existing one
+  std::vector<Contact> contact_updates;  // changed existing contacts (ids, versions set)
+  std::vector<Contact> contact_creates;  // new contacts (normalised), id = placeholder
+  std::vector<Id> touched_accounts;
+  std::vector<Id> touched_contacts;
+  Counts counts;
+};
+
+// One input row of a segment and what planning decided for it.
+struct Planned {
+  const Row* row = nullptr;
+  std::optional<RowPlan> plan;
+  std::optional<Rejection> rejection;
+};
+
+// The name key candidates are looked up by, or "" for a name that cannot be
+// stored (not UTF-8, or with NUL: the database would refuse the lookup
+// itself) and so never matches.
+std::string lookup_key(const std::string& company_name) {
+  std::size_t i = 0;
+  char32_t cp = 0;
+  while (i < company_name.size()) {
+    if (!detail::decode_utf8(company_name, i, cp) || cp == 0) return {};
+  }
+  return backend::search_key(company_name);
+}
+
+// Rows whose input is larger than this in total are written in more than
+// one segment, so memory stays bounded however large batch_size is.
+constexpr std::size_t kChunkBytes = 8u << 20;
+
+std::size_t approx_bytes(const Row& row) {
+  const auto text = [](const std::optional<std::string>& s) { return s ? s->size() : 0; };
+  const auto address = [](const Address& a) {
+    return a.street.size() + a.city.size() + a.state.size() + a.zip.size() + a.country.size();
+  };
+  const Account& a = row.account;
+  std::size_t n = 256 + a.company_name.size() + address(a.billing_address) +
+                  address(a.service_address) + text(a.account_notes);
+  for (const auto& t : a.tags) n += t.size() + 32;
+  for (const auto& c : row.contacts) {
+    n += 256 + c.contact_name.size() + text(c.email) + text(c.phone) + text(c.role) +
+         text(c.contact_notes) + text(c.phone_display);
+  }
+  return n;
+}
+
+// Imports in segments of rows: for a segment, the candidate accounts of
+// every row are fetched with one query (by name key) and their contacts
+// with another; each row is then matched and validated in memory and its
+// writes planned, and the segment's new accounts and contacts are written
+// with the backends' bulk inserts. A row the plan cannot decide alone (a
+// database constraint would refuse it) ends the segment and goes through
+// the row-by-row path (a savepoint per row, errors as the database reports
+// them); if the bulk writes fail with a row-level error after all (another
+// session changed the data, or an engine rule the plan does not model), the
+// segment is rolled back and replayed row by row. Either way each row ends
+// as if it had been written alone, in file order.
 class Importer {
  public:
   Importer(Session& session, const ImportOptions& options, Source& source)
-      : s_(session), o_(options), source_(source) {}
+      : s_(session), impl_(detail::session_impl(session)), o_(options), source_(source) {}
 
   ImportReport run() {
     std::optional<Transaction> outer;
     if (o_.strict) outer.emplace(s_.transaction());
     std::optional<Transaction> batch;
     std::size_t in_batch = 0;
+    std::deque<Row> rows;  // stable addresses for Planned::row
+    std::size_t bytes = 0;
     Row row;
     std::optional<FileError> file_error;
     while (source_.next(row, file_error)) {
       ++r_.rows;
       if (!batch) batch.emplace(s_.transaction());
-      process(row);
+      bytes += approx_bytes(row);
+      rows.push_back(std::move(row));
       if (++in_batch >= o_.batch_size) {
+        write_chunk(rows);
+        bytes = 0;
         end_batch(batch);
         in_batch = 0;
+      } else if (bytes >= kChunkBytes) {
+        write_chunk(rows);
+        bytes = 0;
       }
     }
+    if (!rows.empty()) write_chunk(rows);
     if (file_error) {
       ++r_.rejected;
       report({file_error->line, file_error->field, file_error->code, file_error->message});
@@ -417,8 +522,8 @@ class Importer {
   void end_batch(std::optional<Transaction>& batch) {
     batch->commit();
     batch.reset();
-    keys_.clear();
-    contacts_.clear();
+    // Other sessions may change rows between transactions.
+    forget();
     if (o_.progress) o_.progress(r_.rows);
   }
 
@@ -435,58 +540,430 @@ class Importer {
     }
   }
 
-  std::optional<Account> lookup(const std::string& key, const Account& in) {
-    if (auto it = keys_.find(key); it != keys_.end()) return s_.accounts().find(it->second);
-    const std::string name_key = backend::search_key(in.company_name);
-    if (name_key.empty()) return std::nullopt;
-    AccountQuery q;
-    q.text = in.company_name;
-    q.archived = ArchivedFilter::Include;
-    q.sort = AccountSort::Relevance;
-    q.limit = 100;
-    try {
-      while (true) {
-        Page<Account> page = s_.accounts().search(q);
-        for (auto& a : page.items) {
-          if (backend::search_key(a.company_name) != name_key) return std::nullopt;
-          if (detail::natural_key(a) == key) {
-            keys_[key] = a.id;
-            return std::move(a);
-          }
-        }
-        if (!page.next_cursor) return std::nullopt;
-        q.cursor = *page.next_cursor;
+  // The caches may name rows a rolled-back savepoint removed.
+  void forget() {
+    keys_.clear();
+    fetched_keys_.clear();
+    accounts_.clear();
+    contacts_.clear();
+  }
+
+  // ---- what the store holds (per transaction batch)
+
+  // Loads the visible accounts with these name keys (one query) and
+  // remembers each natural key's account: the lowest id, as the account
+  // search's exact-name tier ordered them.
+  void fetch_accounts(const std::vector<std::string>& name_keys) {
+    std::vector<std::string> wanted;
+    for (const auto& k : name_keys) {
+      if (!k.empty() && fetched_keys_.insert(k).second) wanted.push_back(k);
+    }
+    if (wanted.empty()) return;
+    for (auto& a : impl_.conn().select_accounts_by_name_keys(wanted)) {
+      const std::string key = detail::natural_key(a);
+      if (keys_.emplace(key, a.id).second) {
+        const Id id = a.id;
+        accounts_[id] = std::move(a);
       }
-    } catch (const ValidationError&) {
-      return std::nullopt;  // e.g. a name too long to search: create() reports it
     }
   }
 
-  std::vector<Contact>& contacts_of(Id id) {
-    auto it = contacts_.find(id);
-    if (it == contacts_.end()) it = contacts_.emplace(id, detail::all_contacts(s_, id)).first;
-    return it->second;
+  // Loads the contacts of these accounts (one query), in the listing's order.
+  void fetch_contacts(const std::vector<Id>& ids) {
+    std::vector<Id> wanted;
+    for (const Id id : ids) {
+      if (id > 0 && contacts_.find(id) == contacts_.end()) {
+        contacts_[id];
+        wanted.push_back(id);
+      }
+    }
+    if (wanted.empty()) return;
+    for (auto& c : impl_.conn().select_contacts_of_accounts(wanted)) {
+      contacts_[c.customer_account_id].push_back(std::move(c));
+    }
   }
 
-  Id write_account(const Row& row, Counts& counts, std::vector<Id>& touched) {
+  std::optional<Id> known_account(const std::string& key, const Account& in) {
+    if (auto it = keys_.find(key); it != keys_.end()) return it->second;
+    const std::string name_key = lookup_key(in.company_name);
+    if (name_key.empty() || fetched_keys_.count(name_key) != 0) return std::nullopt;
+    fetch_accounts({name_key});
+    if (auto it = keys_.find(key); it != keys_.end()) return it->second;
+    return std::nullopt;
+  }
+
+  std::vector<Contact>& contacts_of(Id id) {
+    fetch_contacts({id});
+    return contacts_[id];
+  }
+
+  bool account_touched(Id id) const {
+    return touched_accounts_.contains(id) || segment_accounts_.count(id) != 0;
+  }
+  bool contact_touched(Id id) const {
+    return touched_contacts_.contains(id) || segment_contacts_.count(id) != 0;
+  }
+
+  // The import's own rule: an email matched by a contact this import
+  // already wrote is a second use of it.
+  static Conflict repeated_email(const std::string& email) {
+    return Conflict("contact.duplicate_email",
+                    "email " + email + " is already used by another contact of this account");
+  }
+
+  // The stored contact an input contact matches: by email (the last one
+  // with it), else by name among contacts without email not yet written by
+  // this import.
+  template <typename Touched>
+  static Contact* match_contact(std::vector<Contact>& stored, const Contact& in,
+                                const Touched& touched, bool& by_email) {
+    Contact* match = nullptr;
+    by_email = in.email && in.email->find_first_not_of(" \t") != std::string::npos;
+    if (by_email) {
+      const std::string email = detail::fold_text(normalize_email(*in.email));
+      for (auto& c : stored) {
+        if (c.email && detail::fold_text(*c.email) == email) match = &c;
+      }
+    } else {
+      const std::string name = detail::fold_text(in.contact_name);
+      for (auto& c : stored) {
+        if (match == nullptr && !c.email && !touched(c.id) &&
+            detail::fold_text(c.contact_name) == name) {
+          match = &c;
+        }
+      }
+    }
+    return match;
+  }
+
+  // Whether the database would refuse `c` in `stored` (besides `self`): a
+  // second primary or an email used twice. Emails are compared folded as
+  // ASCII; an engine folding more is caught when the bulk write fails.
+  static bool would_conflict(const std::vector<Contact>& stored, const Contact& c, Id self) {
+    const std::string email = c.email ? detail::fold_text(*c.email) : std::string();
+    for (const auto& other : stored) {
+      if (other.id == self) continue;
+      if (c.is_primary_contact && other.is_primary_contact) return true;
+      if (c.email && other.email && detail::fold_text(*other.email) == email) return true;
+    }
+    return false;
+  }
+
+  // ---- planning
+
+  enum class Outcome { kPlanned, kRejected, kUndecided };
+
+  // Decides the writes of `row` against the caches, as the row-by-row path
+  // would make them. kUndecided: a database rule would refuse a write, so
+  // the row must run against the database to report what it says.
+  Outcome plan(const Row& row, const std::string& key, RowPlan& out, Rejection& rejected) {
+    if (!row.errors.empty()) {
+      rejected = {row.errors, NdjsonSource::npos};
+      return Outcome::kRejected;
+    }
+    Account in = row.account;
+    if (!s_.is_service()) in.created_by.reset();
+    in.updated_by.reset();
+    const std::optional<Id> existing = known_account(key, in);
+    FieldErrors errors;
+    if (!existing) {
+      Account clean = detail::normalize_account(in, errors);
+      if (!errors.empty()) {
+        rejected = {std::move(errors), NdjsonSource::npos};
+        return Outcome::kRejected;
+      }
+      out.account = next_placeholder_--;
+      out.create = std::move(clean);
+      out.archive_new = row.archived.value_or(false);
+      out.touched_accounts.push_back(out.account);
+      ++out.counts.accounts_created;
+    } else {
+      out.account = *existing;
+      if (!account_touched(out.account)) {
+        auto it = accounts_.find(out.account);
+        if (it == accounts_.end()) return Outcome::kUndecided;
+        const Account& current = it->second;
+        Account update = in;
+        update.id = current.id;
+        update.version = current.version;
+        update.created_by.reset();
+        Account clean = detail::normalize_account(update, errors);
+        if (!errors.empty()) {
+          rejected = {std::move(errors), NdjsonSource::npos};
+          return Outcome::kRejected;
+        }
+        bool changed = false;
+        if (!same_account(clean, current)) {
+          out.update = std::move(clean);
+          changed = true;
+        }
+        if (row.archived && *row.archived != current.archived()) {
+          out.set_archived = *row.archived;
+          changed = true;
+        }
+        out.touched_accounts.push_back(out.account);
+        ++(changed ? out.counts.accounts_updated : out.counts.accounts_unchanged);
+      }
+    }
+
+    // Contacts, against a copy of the account's contacts (kept only when
+    // the whole row is accepted).
+    std::vector<Contact> stored = out.create ? std::vector<Contact>() : contacts_of(out.account);
+    const auto touched = [&](Id id) {
+      return contact_touched(id) ||
+             std::find(out.touched_contacts.begin(), out.touched_contacts.end(), id) !=
+                 out.touched_contacts.end();
+    };
+    const PhoneOptions phone{impl_.options().default_region};
+    for (std::size_t i = 0; i < row.contacts.size(); ++i) {
+      Contact in_c = row.contacts[i];
+      in_c.customer_account_id = out.account;
+      in_c.id = 0;
+      if (!s_.is_service()) in_c.created_by.reset();
+      in_c.updated_by.reset();
+      bool by_email = false;
+      Contact* match = nullptr;
+      try {
+        match = match_contact(stored, in_c, touched, by_email);
+      } catch (const ValidationError& e) {  // normalize_email() of an invalid email
+        rejected = {e.errors(), i};
+        return Outcome::kRejected;
+      }
+      if (match != nullptr && by_email && touched(match->id)) {
+        const Conflict e = repeated_email(*in_c.email);
+        rejected = {{{field_for_code(e.code()), e.code(), e.what()}}, i};
+        return Outcome::kRejected;
+      }
+      // A new account's placeholder id is not a valid reference; validate
+      // against a stand-in and put the placeholder back.
+      Contact check = in_c;
+      if (match != nullptr) {
+        check.id = match->id;
+        check.version = match->version;
+        check.created_by.reset();
+      }
+      if (check.customer_account_id <= 0) check.customer_account_id = 1;
+      Contact clean = detail::normalize_contact(check, phone, errors);
+      if (!errors.empty()) {
+        rejected = {std::move(errors), i};
+        return Outcome::kRejected;
+      }
+      clean.customer_account_id = out.account;
+      if (match == nullptr) {
+        if (would_conflict(stored, clean, 0)) return Outcome::kUndecided;
+        clean.id = next_placeholder_--;
+        stored.push_back(clean);
+        out.touched_contacts.push_back(clean.id);
+        out.contact_creates.push_back(std::move(clean));
+        ++out.counts.contacts_created;
+        continue;
+      }
+      out.touched_contacts.push_back(match->id);
+      if (same_contact(clean, *match)) {
+        ++out.counts.contacts_unchanged;
+        continue;
+      }
+      if (would_conflict(stored, clean, match->id)) return Outcome::kUndecided;
+      *match = clean;
+      out.contact_updates.push_back(std::move(clean));
+      ++out.counts.contacts_updated;
+    }
+    // Accepted: the caches now describe the store as if written.
+    if (out.create) keys_[key] = out.account;
+    contacts_[out.account] = std::move(stored);
+    segment_accounts_.insert(out.touched_accounts.begin(), out.touched_accounts.end());
+    segment_contacts_.insert(out.touched_contacts.begin(), out.touched_contacts.end());
+    return Outcome::kPlanned;
+  }
+
+  // ---- writing
+
+  void write_chunk(std::deque<Row>& rows) {
+    std::vector<std::string> keys;
+    keys.reserve(rows.size());
+    std::vector<std::string> name_keys;
+    for (const auto& row : rows) {
+      keys.push_back(row.errors.empty() ? detail::natural_key(row.account) : std::string());
+      if (row.errors.empty()) name_keys.push_back(lookup_key(row.account.company_name));
+    }
+    fetch_accounts(name_keys);
+    std::vector<Id> ids;
+    for (const auto& key : keys) {
+      if (auto it = keys_.find(key); it != keys_.end()) ids.push_back(it->second);
+    }
+    fetch_contacts(ids);
+
+    std::vector<Planned> segment;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      Planned p;
+      p.row = &rows[i];
+      RowPlan plan_out;
+      Rejection rejected;
+      switch (plan(rows[i], keys[i], plan_out, rejected)) {
+        case Outcome::kPlanned:
+          p.plan = std::move(plan_out);
+          segment.push_back(std::move(p));
+          break;
+        case Outcome::kRejected:
+          p.rejection = std::move(rejected);
+          segment.push_back(std::move(p));
+          break;
+        case Outcome::kUndecided:
+          write_segment(segment);
+          segment.clear();
+          process(rows[i]);
+          break;
+      }
+    }
+    write_segment(segment);
+    rows.clear();
+  }
+
+  // Writes the planned rows of a segment (bulk inserts inside a savepoint)
+  // and reports its rejected rows, in file order.
+  void write_segment(std::vector<Planned>& segment) {
+    const bool writes = std::any_of(segment.begin(), segment.end(), [](const Planned& p) {
+      return p.plan && (p.plan->create || p.plan->update || p.plan->set_archived ||
+                        !p.plan->contact_updates.empty() || !p.plan->contact_creates.empty());
+    });
+    std::unordered_map<Id, Id> real;  // placeholder -> stored id
+    std::unordered_map<Id, Contact> created;
+    if (writes) {
+      try {
+        Transaction sp = s_.transaction();
+        execute(segment, real, created);
+        sp.commit();
+      } catch (const BackendError&) {
+        throw;
+      } catch (const Error&) {
+        // A row-level refusal the plan did not foresee: replay row by row.
+        forget();
+        segment_accounts_.clear();
+        segment_contacts_.clear();
+        for (const auto& p : segment) process(*p.row);
+        return;
+      }
+    }
+    const auto real_id = [&](Id id) {
+      const auto it = real.find(id);
+      return it == real.end() ? id : it->second;
+    };
+    for (auto& [key, id] : keys_) id = real_id(id);
+    std::vector<Id> placeholders;
+    for (const auto& [id, list] : contacts_) {
+      if (id < 0) placeholders.push_back(id);
+    }
+    for (const Id id : placeholders) {
+      auto node = contacts_.extract(id);
+      node.key() = real_id(id);
+      contacts_.insert(std::move(node));
+    }
+    // The caches now hold the stored rows (ids, versions, audit fields).
+    for (auto& [id, list] : contacts_) {
+      for (auto& c : list) {
+        if (c.id >= 0) continue;
+        if (auto it = created.find(c.id); it != created.end()) c = it->second;
+      }
+    }
+    for (const auto& p : segment) {
+      if (p.rejection) {
+        reject(*p.row, p.rejection->errors, p.rejection->contact);
+        continue;
+      }
+      for (const Id id : p.plan->touched_accounts) touched_accounts_.insert(real_id(id));
+      for (const Id id : p.plan->touched_contacts) touched_contacts_.insert(real_id(id));
+      add_counts(p.plan->counts);
+    }
+    segment_accounts_.clear();
+    segment_contacts_.clear();
+  }
+
+  // Writes the segment's plans; `real` maps placeholders to stored ids,
+  // `created` placeholder contact ids to the stored contacts.
+  void execute(std::vector<Planned>& segment, std::unordered_map<Id, Id>& real,
+               std::unordered_map<Id, Contact>& created) {
+    std::vector<Account> new_accounts;
+    std::vector<Id> new_account_ids;
+    for (const auto& p : segment) {
+      if (!p.plan || !p.plan->create) continue;
+      new_accounts.push_back(*p.plan->create);
+      new_account_ids.push_back(p.plan->account);
+    }
+    const auto stored = detail::store_new_accounts(impl_, std::move(new_accounts));
+    for (std::size_t i = 0; i < stored.size(); ++i) real[new_account_ids[i]] = stored[i].id;
+    std::vector<Contact> new_contacts;
+    std::vector<Id> new_contact_ids;
+    for (auto& p : segment) {
+      if (!p.plan) continue;
+      RowPlan& plan = *p.plan;
+      if (plan.archive_new) s_.accounts().archive(real.at(plan.account));
+      if (plan.update) accounts_[plan.account] = s_.accounts().update(*plan.update);
+      if (plan.set_archived) {
+        if (*plan.set_archived) {
+          s_.accounts().archive(plan.account);
+        } else {
+          s_.accounts().restore(plan.account);
+        }
+      }
+      // Updates before inserts: the unique indexes then never see a state
+      // the row-by-row order would not have passed through.
+      for (const auto& c : plan.contact_updates) {
+        const Contact after = s_.contacts().update(c);
+        for (auto& m : contacts_[plan.account]) {
+          if (m.id == after.id) m = after;
+        }
+      }
+      for (auto& c : plan.contact_creates) {
+        new_contact_ids.push_back(c.id);
+        Contact n = c;
+        n.id = 0;
+        if (n.customer_account_id < 0) n.customer_account_id = real.at(n.customer_account_id);
+        new_contacts.push_back(std::move(n));
+      }
+    }
+    auto contacts = detail::store_new_contacts(impl_, std::move(new_contacts));
+    for (std::size_t i = 0; i < contacts.size(); ++i) {
+      real[new_contact_ids[i]] = contacts[i].id;
+      created[new_contact_ids[i]] = std::move(contacts[i]);
+    }
+  }
+
+  void add_counts(const Counts& c) {
+    r_.accounts_created += c.accounts_created;
+    r_.accounts_updated += c.accounts_updated;
+    r_.accounts_unchanged += c.accounts_unchanged;
+    r_.contacts_created += c.contacts_created;
+    r_.contacts_updated += c.contacts_updated;
+    r_.contacts_unchanged += c.contacts_unchanged;
+  }
+
+  // ---- the row-by-row path: one savepoint per row, every write through
+  // the repositories, errors as the database reports them
+
+  Id write_account(const Row& row, Counts& counts, std::vector<Id>& touched, bool& created) {
     Account in = row.account;
     if (!s_.is_service()) in.created_by.reset();
     in.updated_by.reset();
     const std::string key = detail::natural_key(in);
-    std::optional<Account> existing = lookup(key, in);
+    const std::optional<Id> known = known_account(key, in);
+    std::optional<Account> existing;
+    if (known) {
+      if (touched_accounts_.contains(*known) ||
+          std::find(touched.begin(), touched.end(), *known) != touched.end()) {
+        return *known;  // already written by an earlier row of this import
+      }
+      existing = s_.accounts().find(*known);
+    }
     if (!existing) {
       Account stored = s_.accounts().create(in);
       if (row.archived.value_or(false)) s_.accounts().archive(stored.id);
       keys_[key] = stored.id;
+      created = true;
       ++counts.accounts_created;
       touched.push_back(stored.id);
       return stored.id;
     }
     const Id id = existing->id;
-    if (touched_accounts_.count(id) != 0 ||
-        std::find(touched.begin(), touched.end(), id) != touched.end()) {
-      return id;  // already written by an earlier row of this import
-    }
     touched.push_back(id);
     Account update = in;
     update.id = id;
@@ -511,6 +988,7 @@ class Importer {
       }
       changed = true;
     }
+    accounts_.erase(id);
     ++(changed ? counts.accounts_updated : counts.accounts_unchanged);
     return id;
   }
@@ -522,29 +1000,12 @@ class Importer {
     in.updated_by.reset();
     std::vector<Contact>& stored = contacts_of(account_id);
     const auto is_touched = [&](Id id) {
-      return touched_contacts_.count(id) != 0 ||
+      return touched_contacts_.contains(id) ||
              std::find(touched.begin(), touched.end(), id) != touched.end();
     };
-    Contact* match = nullptr;
-    if (in.email && in.email->find_first_not_of(" \t") != std::string::npos) {
-      const std::string email = detail::fold_text(normalize_email(*in.email));
-      for (auto& c : stored) {
-        if (c.email && detail::fold_text(*c.email) == email) match = &c;
-      }
-      if (match != nullptr && is_touched(match->id)) {
-        throw Conflict(
-            "contact.duplicate_email",
-            "email " + *in.email + " is already used by another contact of this account");
-      }
-    } else {
-      const std::string name = detail::fold_text(in.contact_name);
-      for (auto& c : stored) {
-        if (match == nullptr && !c.email && !is_touched(c.id) &&
-            detail::fold_text(c.contact_name) == name) {
-          match = &c;
-        }
-      }
-    }
+    bool by_email = false;
+    Contact* match = match_contact(stored, in, is_touched, by_email);
+    if (match != nullptr && by_email && is_touched(match->id)) throw repeated_email(*in.email);
     if (match == nullptr) {
       stored.push_back(s_.contacts().add(in));
       touched.push_back(stored.back().id);
@@ -577,48 +1038,59 @@ class Importer {
     std::vector<Id> accounts;
     std::vector<Id> contacts;
     std::size_t contact = NdjsonSource::npos;
+    Id account_id = 0;
+    bool created = false;
     try {
       Transaction tx = s_.transaction();
-      const Id id = write_account(row, counts, accounts);
+      account_id = write_account(row, counts, accounts, created);
       for (contact = 0; contact < row.contacts.size(); ++contact) {
-        write_contact(id, row.contacts[contact], counts, contacts);
+        write_contact(account_id, row.contacts[contact], counts, contacts);
       }
       tx.commit();
     } catch (const ValidationError& e) {
-      forget();
+      undo(row, account_id, created);
       reject(row, e.errors(), contact);
       return;
     } catch (const BackendError&) {
       throw;
     } catch (const Error& e) {  // Conflict, NotFound, PermissionDenied
-      forget();
+      undo(row, account_id, created);
       const std::string field = field_for_code(e.code());
       reject(row, {{field, e.code(), e.what()}}, contact);
       return;
     }
-    touched_accounts_.insert(accounts.begin(), accounts.end());
-    touched_contacts_.insert(contacts.begin(), contacts.end());
-    r_.accounts_created += counts.accounts_created;
-    r_.accounts_updated += counts.accounts_updated;
-    r_.accounts_unchanged += counts.accounts_unchanged;
-    r_.contacts_created += counts.contacts_created;
-    r_.contacts_updated += counts.contacts_updated;
-    r_.contacts_unchanged += counts.contacts_unchanged;
+    for (const Id id : accounts) touched_accounts_.insert(id);
+    for (const Id id : contacts) touched_contacts_.insert(id);
+    add_counts(counts);
   }
 
-  // The caches may name rows a rolled-back savepoint removed.
-  void forget() {
-    keys_.clear();
-    contacts_.clear();
+  // After a row's savepoint was rolled back: drop what the caches learnt
+  // from its writes.
+  void undo(const Row& row, Id account_id, bool created) {
+    if (account_id != 0) contacts_.erase(account_id);
+    if (created) {
+      Account in = row.account;
+      keys_.erase(detail::natural_key(in));
+    }
   }
 
   Session& s_;
+  detail::SessionImpl& impl_;
   const ImportOptions& o_;
   Source& source_;
   ImportReport r_;
-  std::unordered_set<Id> touched_accounts_;
-  std::unordered_set<Id> touched_contacts_;
+  // The whole run: what this import wrote.
+  IdSet touched_accounts_;
+  IdSet touched_contacts_;
+  // The current segment's writes not yet made (placeholders included).
+  std::unordered_set<Id> segment_accounts_;
+  std::unordered_set<Id> segment_contacts_;
+  Id next_placeholder_ = -1;
+  // The current transaction batch: natural key -> account, the name keys
+  // already fetched, untouched accounts as read, contacts per account.
   std::unordered_map<std::string, Id> keys_;
+  std::unordered_set<std::string> fetched_keys_;
+  std::unordered_map<Id, Account> accounts_;
   std::unordered_map<Id, std::vector<Contact>> contacts_;
 };
 

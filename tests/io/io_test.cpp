@@ -399,6 +399,79 @@ BOOST_AUTO_TEST_CASE(strict_mode_imports_all_or_nothing) {
   BOOST_TEST(snapshot(service).accounts.size() == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(a_batch_mixing_new_matched_and_refused_rows_ends_as_row_by_row_would) {
+  // Stored before the import: an account with a primary contact.
+  const std::string before =
+      kHeader +
+      "Kept Co,commercial,1 Main St,Austin,TX,78701,US,,Kim,kim@kept.example,"
+      ",,true\n";
+  BOOST_TEST(import_text(service, before, DataFormat::Csv).rejected == 0u);
+  // One batch: a new account and its contacts; the stored account with a
+  // changed contact and a new one; a second primary against the stored one
+  // (refused by the database); an invalid email; a row reaching the account
+  // created two rows up; an unchanged row; a repeated email.
+  const std::string text = kHeader +
+                           "New Co,commercial,,,,,,,Ann,ann@new.example,,,true\n"  // 2
+                           "Kept Co,commercial,1 Main St,Austin,TX,78701,US,,Kim,"
+                           "kim@kept.example,,Owner,true\n"                                  // 3
+                           "Kept Co,commercial,1 Main St,Austin,TX,78701,US,,Lou,,,,true\n"  // 4
+                           "Kept Co,commercial,1 Main St,Austin,TX,78701,US,,Max,bad,,,\n"   // 5
+                           "new co,Commercial,,,,,,,Bea,,,,false\n"                          // 6
+                           "Kept Co,commercial,1 Main St,Austin,TX,78701,US,,Ned,,,,\n"      // 7
+                           "New Co,commercial,,,,,,,Ann Two,ANN@new.example,,,false\n";      // 8
+  const auto r = import_text(service, text, DataFormat::Csv);
+  BOOST_TEST(r.rows == 7u);
+  BOOST_TEST(r.rejected == 3u);
+  BOOST_TEST(has_error(r, 4, "is_primary_contact", "contact.duplicate_primary"));
+  BOOST_TEST(has_error(r, 5, "email", "email.invalid"));
+  BOOST_TEST(has_error(r, 8, "email", "contact.duplicate_email"));
+  BOOST_REQUIRE(r.errors.size() == 3u);
+  BOOST_TEST(r.errors[0].line == 4u);  // reported in file order
+  BOOST_TEST(r.errors[1].line == 5u);
+  BOOST_TEST(r.errors[2].line == 8u);
+  BOOST_TEST(r.accounts_created == 1u);
+  BOOST_TEST(r.accounts_unchanged == 1u);
+  BOOST_TEST(r.contacts_created == 3u);  // Ann, Bea, Ned
+  BOOST_TEST(r.contacts_updated == 1u);  // Kim's role
+  const auto state = snapshot(service);
+  BOOST_TEST(state.accounts.size() == 2u);
+  std::size_t contacts = 0;
+  for (const auto& list : state.contacts) contacts += list.size();
+  BOOST_TEST(contacts == 4u);
+  // Importing the file again changes nothing and refuses the same rows.
+  const auto again = import_text(service, text, DataFormat::Csv);
+  BOOST_TEST(again.accounts_created == 0u);
+  BOOST_TEST(again.contacts_created == 0u);
+  BOOST_TEST(again.contacts_updated == 0u);
+  BOOST_TEST(again.rejected == 3u);
+  // The search index follows the bulk writes.
+  ContactQuery q;
+  q.text = "bea";
+  BOOST_TEST(service.contacts().search(q).items.size() == 1u);
+  BOOST_TEST(verify(service).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_refusal_only_the_database_sees_replays_the_batch_row_by_row) {
+  // The import matches emails case-insensitively in ASCII; the database's
+  // unique index also folds Ü/ü, so the bulk write of this batch fails and
+  // the batch is replayed row by row: the refused row is reported as the
+  // database sees it and every other row is written once.
+  const std::string text = kHeader +
+                           "Umlaut Co,commercial,,,,,,,Uwe,\xc3\x9cwe@umlaut.example,,,true\n"
+                           "Umlaut Co,commercial,,,,,,,Uwe Two,\xc3\xbcwe@umlaut.example,,,false\n"
+                           "Other Co,commercial,,,,,,,Ola,ola@other.example,,,true\n";
+  const auto r = import_text(service, text, DataFormat::Csv);
+  BOOST_TEST(r.rejected == 1u);
+  BOOST_TEST(has_error(r, 3, "email", "contact.duplicate_email"));
+  BOOST_TEST(r.accounts_created == 2u);
+  BOOST_TEST(r.contacts_created == 2u);
+  const auto state = snapshot(service);
+  BOOST_TEST(state.accounts.size() == 2u);
+  std::size_t contacts = 0;
+  for (const auto& list : state.contacts) contacts += list.size();
+  BOOST_TEST(contacts == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(malformed_files_are_reported_not_crashed_on) {
   auto r = import_text(service, "company_name,customer_type\nA\"b,commercial\n", DataFormat::Csv);
   BOOST_TEST(has_error(r, 2, "", "csv.malformed"));
