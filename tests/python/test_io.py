@@ -554,3 +554,14 @@ def test_io_api_is_documented_and_named_after_the_package():
                 custmgmt.RestoreReport, custmgmt.IntegrityProblem):
         assert repr(cls) == f"<class 'custmgmt.{cls.__name__}'>"
     assert custmgmt.DataFormat.__module__ == custmgmt.BackupKind.__module__ == "custmgmt"
+
+
+def test_export_inside_a_snapshot_reads_that_snapshot(store, session, user):
+    session.accounts.create(company_name="Early")
+    writer = store.session(user=user)
+    out = io.BytesIO()
+    with session.snapshot():
+        writer.accounts.create(company_name="Late")
+        report = custmgmt.export_accounts(session, out)
+    assert report.accounts == 1 and json.loads(out.getvalue())["company_name"] == "Early"
+    assert custmgmt.export_accounts(session, io.BytesIO()).accounts == 2

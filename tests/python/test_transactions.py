@@ -92,3 +92,31 @@ def test_dropped_transaction_rolls_back(session):
     del tx
     gc.collect()
     assert ids(session) == []
+
+
+def test_snapshot_reads_one_state_and_refuses_writes(store, session, make_account):
+    a = make_account(company_name="Before")
+    writer = store.session(user=session.user)
+    with session.snapshot() as snap:
+        assert isinstance(snap, custmgmt.Transaction) and snap.active
+        assert session.accounts.get(a.id).company_name == "Before"
+        writer.accounts.update(a.id, company_name="After")  # committed meanwhile
+        b = writer.accounts.create(company_name="New")
+        assert session.accounts.get(a.id).company_name == "Before"
+        assert session.accounts.find(b.id) is None
+        with pytest.raises(custmgmt.BackendError) as info:
+            session.accounts.create(company_name="Refused")
+        assert info.value.code == "backend.readonly"
+        with session.transaction():  # a savepoint of the snapshot
+            assert session.accounts.get(a.id).company_name == "Before"
+    assert not snap.active
+    assert session.accounts.get(a.id).company_name == "After"
+    assert session.accounts.get(b.id).company_name == "New"
+
+
+def test_snapshot_inside_a_read_write_transaction_is_refused(session):
+    with session.transaction():
+        with pytest.raises(RuntimeError):
+            session.snapshot()
+        session.accounts.create(company_name="Still usable")
+    assert [a.company_name for a in session.accounts.search()] == ["Still usable"]

@@ -724,6 +724,20 @@ class Session:
         """
         return self._core.transaction()
 
+    def snapshot(self) -> Transaction:
+        """Begins a read-only snapshot transaction: every read made through this session
+        until it ends sees the database as it was when ``snapshot()`` returned, whatever
+        other sessions commit meanwhile (PostgreSQL: REPEATABLE READ, READ ONLY, on the
+        primary). Use it as ``with session.snapshot(): ...``, e.g. around several
+        searches or an export that must agree with each other. A write inside it raises
+        :class:`BackendError` ``backend.readonly``; inside it, ``snapshot()`` and
+        :meth:`transaction` nest as savepoints.
+
+        :raises RuntimeError: inside a read-write :meth:`transaction` of this session.
+        :raises BackendError:
+        """
+        return self._core.snapshot()
+
     @property
     def user(self) -> str | None:
         """The acting user, or the audit user of a service session."""

@@ -159,6 +159,15 @@ void bind_session_class(py::module_& m) {
           nogil(),
           "Begins a transaction (a savepoint when one is already open). Calls made\n"
           "through this session until commit()/rollback() belong to it.")
+      .def(
+          "snapshot",
+          [](const std::shared_ptr<SharedSession>& s) {
+            Transaction tx = locked(*s, [](Session& session) { return session.snapshot(); });
+            return std::make_unique<TransactionHandle>(s, std::move(tx));
+          },
+          nogil(),
+          "Begins a read-only snapshot transaction: reads through this session see the\n"
+          "database as it was when snapshot() returned, until commit()/rollback().")
       .def_property_readonly(
           "user",
           [](const SharedSession& s) -> std::optional<std::string> { return s.session.user(); },
