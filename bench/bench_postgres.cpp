@@ -159,7 +159,9 @@ void reset_schema(const std::string& uri) {
 
 // ---- import ---------------------------------------------------------------
 
-std::pair<double, double> raw_straightforward_import(const std::string& uri, const Options& o) {
+// Accounts [begin, end), row by row (RETURNING id), every index live.
+std::pair<double, double> raw_straightforward_import(const std::string& uri, const Options& o,
+                                                     std::int64_t begin, std::int64_t end) {
   Raw raw(uri, false);
   const std::string ins_account =
       "INSERT INTO customer_accounts (company_name, company_name_key, customer_type, "
@@ -177,9 +179,9 @@ std::pair<double, double> raw_straightforward_import(const std::string& uri, con
   raw.act(tx, "service_role");
   tx.exec_params("SELECT custmgmt_audit_user($1::uuid)", std::string(kUser));
   seconds += seconds_since(t0);
-  for (std::int64_t start = 0; start < o.scale; start += kBatch) {
+  for (std::int64_t start = begin; start < end; start += kBatch) {
     std::vector<GenAccount> gen;
-    for (std::int64_t i = start; i < std::min(o.scale, start + kBatch); ++i) {
+    for (std::int64_t i = start; i < std::min(end, start + kBatch); ++i) {
       gen.push_back(make_account(o.seed, i));
     }
     t0 = Clock::now();
@@ -203,7 +205,7 @@ std::pair<double, double> raw_straightforward_import(const std::string& uri, con
   t0 = Clock::now();
   tx.commit();
   seconds += seconds_since(t0);
-  return {seconds, static_cast<double>(total_rows(o.seed, o.scale))};
+  return {seconds, static_cast<double>(rows_between(o.seed, begin, end))};
 }
 
 // COPY text format: backslash, tab and newline escaped; \N is NULL.
@@ -523,10 +525,23 @@ boost::json::object run_postgres(const Options& o) {
 
   std::fprintf(stderr, "postgresql: import (straightforward raw)\n");
   reset_schema(uri);
-  const auto straight = run_in_child([&] { return raw_straightforward_import(uri, o); });
+  const auto straight =
+      run_in_child([&] { return raw_straightforward_import(uri, o, 0, o.scale); });
+  std::fprintf(
+      stderr, "postgresql: import (straightforward raw, next accounts into the populated store)\n");
+  const auto straight_populated =
+      run_in_child([&] { return raw_straightforward_import(uri, o, o.scale, 2 * o.scale); });
   std::fprintf(stderr, "postgresql: import (raw COPY)\n");
   reset_schema(uri);
   const auto best = run_in_child([&] { return raw_best_import(uri, o); });
+  out["io"] = run_io_workloads(
+      o,
+      [&] {
+        reset_schema(uri);
+        return uri;
+      },
+      ratio(best.count, best.seconds), ratio(straight.count, straight.seconds),
+      ratio(straight_populated.count, straight_populated.seconds));
   std::fprintf(stderr, "postgresql: import (library)\n");
   reset_schema(uri);
   const auto lib = run_in_child([&] { return library_import(uri, o); });
@@ -539,6 +554,7 @@ boost::json::object run_postgres(const Options& o) {
       ratio(ratio(lib.count, lib.seconds), ratio(straight.count, straight.seconds));
   import["ratio_library_to_best"] =
       ratio(ratio(lib.count, lib.seconds), ratio(best.count, best.seconds));
+  import["raw_straightforward_populated"] = import_json(straight_populated, accounts);
   out["import"] = import;
 
   std::fprintf(stderr, "postgresql: spreading created_at over five years, ANALYZE\n");

@@ -9,8 +9,10 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
+#include <fstream>
 #include <stdexcept>
 
+#include "custmgmt/io.hpp"
 #include "custmgmt/json.hpp"
 
 namespace bench {
@@ -203,6 +205,171 @@ std::pair<double, double> library_export(const std::string& uri) {
   }
   if (bytes == 0 && rows > 0) throw std::runtime_error("export wrote nothing");
   return {seconds_since(t0), rows};
+}
+
+std::int64_t rows_between(std::uint64_t seed, std::int64_t begin, std::int64_t end) {
+  std::int64_t rows = 0;
+  for (std::int64_t i = begin; i < end; ++i) {
+    rows += 1 + static_cast<std::int64_t>(make_account(seed, i).contacts.size());
+  }
+  return rows;
+}
+
+namespace {
+
+void csv_field(std::string& out, const std::string& value, bool last = false) {
+  out += '"';
+  for (const char c : value) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += last ? "\"\n" : "\",";
+}
+
+}  // namespace
+
+void write_import_file(const std::string& path, const Options& o, std::int64_t begin,
+                       std::int64_t end, custmgmt::DataFormat format) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw std::runtime_error("cannot write " + path);
+  const bool csv = format == custmgmt::DataFormat::Csv;
+  if (csv) {
+    out << "company_name,customer_type,billing_street,billing_city,billing_state,billing_zip,"
+           "billing_country,service_street,service_city,service_state,service_zip,"
+           "service_country,tags,account_notes,contact_name,email,phone,role,is_primary_contact,"
+           "contact_notes\n";
+  }
+  std::string line;
+  for (std::int64_t i = begin; i < end; ++i) {
+    const GenAccount g = make_account(o.seed, i);
+    line.clear();
+    if (!csv) {
+      line = custmgmt::to_json(to_account(g));
+      line.pop_back();  // the closing brace
+      line += ",\"contacts\":[";
+      for (std::size_t k = 0; k < g.contacts.size(); ++k) {
+        const auto& gc = g.contacts[k];
+        custmgmt::Contact c;
+        c.contact_name = gc.name;
+        c.email = gc.email;
+        c.phone = gc.phone;
+        c.role = gc.role;
+        c.is_primary_contact = gc.primary;
+        if (k > 0) line += ',';
+        line += custmgmt::to_json(c);
+      }
+      line += "]}\n";
+      out << line;
+      continue;
+    }
+    std::string account;
+    csv_field(account, g.company_name);
+    csv_field(account, g.residential ? "Residential" : "Commercial");
+    for (const GenAddress* a : {&g.billing, &g.service}) {
+      for (const std::string* f : {&a->street, &a->city, &a->state, &a->zip, &a->country}) {
+        csv_field(account, *f);
+      }
+    }
+    std::string tags;
+    for (const auto& t : g.tags) tags += (tags.empty() ? "" : ";") + t;
+    csv_field(account, tags);
+    csv_field(account, g.notes.value_or(""));
+    if (g.contacts.empty()) {
+      line = account;
+      for (int k = 0; k < 5; ++k) csv_field(line, "");
+      csv_field(line, "", true);
+    }
+    for (const auto& c : g.contacts) {
+      line += account;
+      csv_field(line, c.name);
+      csv_field(line, c.email);
+      csv_field(line, c.phone);
+      csv_field(line, c.role);
+      csv_field(line, c.primary ? "true" : "false");
+      csv_field(line, "", true);
+    }
+    out << line;
+  }
+  if (!out.flush()) throw std::runtime_error("cannot write " + path);
+}
+
+std::pair<double, double> io_import(const std::string& uri, const std::string& path,
+                                    custmgmt::DataFormat format, bool expect_no_creates) {
+  auto store = custmgmt::Store::open(uri);
+  auto session = store.service(std::string_view(kUser));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  custmgmt::ImportOptions options;
+  options.format = format;
+  const auto t0 = Clock::now();
+  const auto report = custmgmt::import_accounts(session, in, options);
+  const double seconds = seconds_since(t0);
+  if (report.rejected != 0) {
+    throw std::runtime_error("io import rejected " + std::to_string(report.rejected) +
+                             " rows: " + custmgmt::to_json(report));
+  }
+  if (expect_no_creates && (report.accounts_created != 0 || report.contacts_created != 0)) {
+    throw std::runtime_error("re-import created rows: " + custmgmt::to_json(report));
+  }
+  const double rows = static_cast<double>(report.accounts_created + report.accounts_updated +
+                                          report.accounts_unchanged + report.contacts_created +
+                                          report.contacts_updated + report.contacts_unchanged);
+  return {seconds, rows};
+}
+
+std::pair<double, double> io_export(const std::string& uri, const std::string& path) {
+  auto store = custmgmt::Store::open(uri);
+  auto session = store.service();
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  const auto t0 = Clock::now();
+  const auto report = custmgmt::export_accounts(session, out);
+  out.flush();
+  const double seconds = seconds_since(t0);
+  return {seconds, static_cast<double>(report.accounts + report.contacts)};
+}
+
+boost::json::object run_io_workloads(const Options& o,
+                                     const std::function<std::string()>& fresh_store,
+                                     double best_rows_per_s, double straight_rows_per_s,
+                                     double straight_populated_rows_per_s) {
+  using custmgmt::DataFormat;
+  const std::string base = o.dir + "/io-" + std::to_string(o.scale);
+  const std::string first = base + "-first.ndjson";
+  const std::string next = base + "-next.ndjson";
+  const std::string csv = base + "-first.csv";
+  std::fprintf(stderr, "io: writing the import files\n");
+  write_import_file(first, o, 0, o.scale, DataFormat::Ndjson);
+  write_import_file(next, o, o.scale, 2 * o.scale, DataFormat::Ndjson);
+  write_import_file(csv, o, 0, o.scale, DataFormat::Csv);
+
+  boost::json::object io;
+  const auto rps = [](const ChildResult& r) { return ratio(r.count, r.seconds); };
+  std::fprintf(stderr, "io: NDJSON import into an empty store\n");
+  std::string uri = fresh_store();
+  const auto empty = run_in_child([&] { return io_import(uri, first, DataFormat::Ndjson); });
+  std::fprintf(stderr, "io: NDJSON re-import (nothing changes)\n");
+  const auto again = run_in_child([&] { return io_import(uri, first, DataFormat::Ndjson, true); });
+  std::fprintf(stderr, "io: NDJSON import of the next %lld accounts into the populated store\n",
+               static_cast<long long>(o.scale));
+  const auto populated = run_in_child([&] { return io_import(uri, next, DataFormat::Ndjson); });
+  std::fprintf(stderr, "io: NDJSON export of the populated store\n");
+  const auto exported = run_in_child([&] { return io_export(uri, base + "-export.ndjson"); });
+  std::fprintf(stderr, "io: CSV import into an empty store\n");
+  uri = fresh_store();
+  const auto from_csv = run_in_child([&] { return io_import(uri, csv, DataFormat::Csv); });
+
+  io["ndjson_empty"] = import_json(empty, o.scale);
+  io["ndjson_reimport"] = import_json(again, o.scale);
+  io["ndjson_populated"] = import_json(populated, o.scale);
+  io["csv_empty"] = import_json(from_csv, o.scale);
+  io["export_ndjson"] = import_json(exported, 2 * o.scale);
+  io["ratio_ndjson_empty_to_best"] = ratio(rps(empty), best_rows_per_s);
+  io["ratio_csv_empty_to_best"] = ratio(rps(from_csv), best_rows_per_s);
+  io["ratio_ndjson_empty_to_straightforward"] = ratio(rps(empty), straight_rows_per_s);
+  io["ratio_ndjson_populated_to_straightforward_populated"] =
+      ratio(rps(populated), straight_populated_rows_per_s);
+  for (const auto& f : {first, next, csv, base + "-export.ndjson"}) std::remove(f.c_str());
+  return io;
 }
 
 boost::json::object import_json(const ChildResult& r, std::int64_t accounts) {

@@ -11,6 +11,7 @@
 
 #include "bench_data.hpp"
 #include "custmgmt/custmgmt.hpp"
+#include "custmgmt/io.hpp"
 
 namespace bench {
 
@@ -97,6 +98,38 @@ std::pair<double, double> library_import(const std::string& uri, const Options& 
 // Pages through every account (search, created order) and its contacts,
 // serialising each record to JSON as an exporter would. Returns {seconds, rows}.
 std::pair<double, double> library_export(const std::string& uri);
+
+// ---- the io path (include/custmgmt/io.hpp) ----------------------------------
+
+// Writes accounts [begin, end) of the data set as an import file: NDJSON
+// (one account with its contacts per line, the export format) or CSV (one
+// record per contact, account columns repeated). Not timed.
+void write_import_file(const std::string& path, const Options& o, std::int64_t begin,
+                       std::int64_t end, custmgmt::DataFormat format);
+// custmgmt::import_accounts of `path` through a service session (the
+// benchmark user as audit user), default options. Times the call only.
+// Returns {seconds, rows}, rows = accounts + contacts the report counts
+// (created + updated + unchanged). Throws when a row is rejected, or when
+// `expect_no_creates` and the import created anything (a re-import).
+std::pair<double, double> io_import(const std::string& uri, const std::string& path,
+                                    custmgmt::DataFormat format, bool expect_no_creates = false);
+// custmgmt::export_accounts (NDJSON) of every account to `path`. Returns
+// {seconds, rows}.
+std::pair<double, double> io_export(const std::string& uri, const std::string& path);
+
+// The io workloads next to the raw loaders' results: NDJSON import into an
+// empty store, its re-import (nothing changes), NDJSON import of the next
+// `scale` accounts into that populated store, CSV import into an empty
+// store, and the NDJSON export of the populated store. `fresh_store`
+// returns the URI of an empty, migrated store (it may reuse one database).
+// `*_rows_per_s` are the raw loaders' throughputs of the same run.
+boost::json::object run_io_workloads(const Options& o,
+                                     const std::function<std::string()>& fresh_store,
+                                     double best_rows_per_s, double straight_rows_per_s,
+                                     double straight_populated_rows_per_s);
+
+// Rows (accounts + contacts) of accounts [begin, end).
+std::int64_t rows_between(std::uint64_t seed, std::int64_t begin, std::int64_t end);
 
 // Import result as JSON: seconds, rows/s, accounts/s, peak RSS.
 boost::json::object import_json(const ChildResult& r, std::int64_t accounts);

@@ -43,10 +43,35 @@ def backend_section(scale, name, b):
         r = imp[k]
         out.append("| %s | %.0f | %.0f | %.1f |" % (label, r["rows_per_s"], r["accounts_per_s"],
                                                     r["peak_rss_kb"] / 1024))
+    if "raw_straightforward_populated" in imp:
+        r = imp["raw_straightforward_populated"]
+        out.append("| raw straightforward, next %s accounts into the populated store | %.0f | %.0f | %.1f |"
+                   % (f"{scale:,}", r["rows_per_s"], r["accounts_per_s"], r["peak_rss_kb"] / 1024))
+    io = b.get("io")
+    if io:
+        for k, label in (("ndjson_empty", "io: import_accounts, NDJSON, empty store"),
+                         ("csv_empty", "io: import_accounts, CSV, empty store"),
+                         ("ndjson_reimport", "io: NDJSON re-import of the same file (all unchanged)"),
+                         ("ndjson_populated", "io: NDJSON, next %s accounts into the populated store"
+                          % f"{scale:,}")):
+            r = io[k]
+            out.append("| %s | %.0f | %.0f | %.1f |" % (label, r["rows_per_s"], r["accounts_per_s"],
+                                                        r["peak_rss_kb"] / 1024))
     ex = b["export"]
     out.append("| export (library: search pages + contacts().list + to_json) | %.0f | | %.1f |"
                % (ex["rows_per_s"], ex["peak_rss_kb"] / 1024))
+    if io:
+        r = io["export_ndjson"]
+        out.append("| io: export_accounts, NDJSON, populated store | %.0f | | %.1f |"
+                   % (r["rows_per_s"], r["peak_rss_kb"] / 1024))
     out.append("")
+    if io:
+        e, c, p = (io["ratio_ndjson_empty_to_best"], io["ratio_csv_empty_to_best"],
+                   io["ratio_ndjson_populated_to_straightforward_populated"])
+        out.append("io import ratios: NDJSON/engine's best = **%.2f×**, CSV/engine's best = **%.2f×** "
+                   "(target ≥ 0.7×: %s); NDJSON into the populated store/straightforward into the "
+                   "populated store = **%.2f×** (target ≥ 1×: %s).\n"
+                   % (e, c, mark(min(e, c) >= 0.7), p, mark(p >= 1.0)))
     r_best = imp["ratio_library_to_best"]
     r_plain = imp["ratio_library_to_straightforward"]
     out.append("Import ratio library/engine's best = **%.2f×** (target ≥ 0.7×: %s); "

@@ -49,6 +49,15 @@ def main():
         check({"rows_per_s", "accounts_per_s", "peak_rss_kb"} <= set(imp[k]), "import." + k)
         check(imp[k]["rows"] == data["rows"], "import.%s.rows" % k)
     check({"ratio_library_to_straightforward", "ratio_library_to_best"} <= set(imp), "ratios")
+    check("raw_straightforward_populated" in imp, "import.raw_straightforward_populated")
+    io = b["io"]
+    for k in ("ndjson_empty", "csv_empty", "ndjson_reimport", "ndjson_populated", "export_ndjson"):
+        check({"rows_per_s", "accounts_per_s", "peak_rss_kb"} <= set(io[k]), "io." + k)
+    # Re-importing the same file creates nothing: the same rows, all unchanged.
+    check(io["ndjson_reimport"]["rows"] == io["ndjson_empty"]["rows"], "io.ndjson_reimport.rows")
+    check(io["csv_empty"]["rows"] == io["ndjson_empty"]["rows"], "io.csv_empty.rows")
+    check({"ratio_ndjson_empty_to_best", "ratio_csv_empty_to_best",
+           "ratio_ndjson_populated_to_straightforward_populated"} <= set(io), "io ratios")
     check({"rows_per_s", "peak_rss_kb"} <= set(b["export"]), "export")
     check(b["export"]["rows"] == data["rows"], "export.rows")
     check(set(b["search"]) == SHAPES, "search shapes")
