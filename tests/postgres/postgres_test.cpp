@@ -336,6 +336,42 @@ BOOST_AUTO_TEST_CASE(stop_words_and_unstemmed_prefixes_are_found) {
   BOOST_TEST(found(a, "lumbing").empty());  // prefixes of words only
 }
 
+// custmgmt_account_name_matches() runs as the migration role, which bypasses
+// RLS; called directly it must still answer only with what the caller's
+// SELECT policy shows (docs/security.md).
+BOOST_AUTO_TEST_CASE(name_match_function_called_directly_reveals_only_visible_ids) {
+  FreshDatabase f;
+  Session a = f.store.session(kUserA);
+  const Account mine = a.accounts().create(account_named("Acme Plumbing"));
+  const Account theirs = f.store.session(kUserB).accounts().create(account_named("Acme Roofing"));
+
+  RawApp raw(f.db);
+  const std::string call =
+      "SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') "
+      "FROM custmgmt_account_name_matches(ARRAY['acme'])";
+  {
+    pqxx::work tx(raw.conn);
+    act_as(tx, kUserA);
+    BOOST_TEST(tx.exec1(call)[0].as<std::string>() == std::to_string(mine.id));
+  }
+  {
+    pqxx::work tx(raw.conn);
+    act_as(tx, kUserB);
+    BOOST_TEST(tx.exec1(call)[0].as<std::string>() == std::to_string(theirs.id));
+  }
+  {
+    // No claims at all: auth.uid() is NULL, so nothing.
+    pqxx::work tx(raw.conn);
+    tx.exec0("SET LOCAL ROLE authenticated");
+    BOOST_TEST(tx.exec1(call)[0].as<std::string>().empty());
+  }
+  // It is SECURITY DEFINER here (the test cluster migrates as service_role),
+  // so the answers above are its own filtering, not RLS inside it.
+  BOOST_TEST(pg::admin_exec(f.db,
+                            "SELECT prosecdef FROM pg_proc "
+                            "WHERE proname = 'custmgmt_account_name_matches'") == "t");
+}
+
 BOOST_AUTO_TEST_CASE(name_search_uses_the_word_index) {
   FreshDatabase f;
   const std::string plan =

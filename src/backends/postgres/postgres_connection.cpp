@@ -14,6 +14,7 @@
 #include "backends/postgres/postgres_error.hpp"
 #include "custmgmt/address.hpp"
 #include "custmgmt/error.hpp"
+#include "domain/search_text.hpp"
 
 namespace custmgmt::detail {
 
@@ -544,8 +545,15 @@ std::vector<Account> PostgresConnection::search_accounts(const backend::AccountS
       return out;
     };
     if (search.sort == AccountSort::Relevance) {
-      return relevance_search<Account>(Stmt::kSearchAccountsNamed, Stmt::kSearchAccountsOther,
-                                       search.after, search.limit, page);
+      // Tiers 0 and 1 from the name-key index alone when the words allow;
+      // tier 2 of a user session through the GIN index (the service role is
+      // not under row-level security, so *Other uses that index directly).
+      const Stmt named = detail::prefix_implies_text_match(search.words)
+                             ? Stmt::kSearchAccountsPrefix
+                             : Stmt::kSearchAccountsNamed;
+      const Stmt other =
+          actor_.service ? Stmt::kSearchAccountsOther : Stmt::kSearchAccountsOtherVisible;
+      return relevance_search<Account>(named, other, search.after, search.limit, page);
     }
     return page(account_search_statement(search.sort), search.after, search.limit);
   });

@@ -55,15 +55,18 @@ std::string touch(std::string_view actor_param) {
 // key instead, as the SQLite backend does. With plan_cache_mode =
 // force_custom_plan both functions are evaluated once, at planning, and the
 // IS NULL tests fold away.
+std::string unindexed_words_filter(std::string_view key_column) {
+  return "NOT EXISTS (SELECT 1 FROM unnest(custmgmt_unindexed_words($1::text[])) AS w "
+         "WHERE strpos(' ' || " +
+         std::string(key_column) + ", ' ' || w) = 0)";
+}
+
 std::string text_filter(std::string_view name_column, std::string_view key_column) {
   const std::string name(name_column);
-  const std::string key(key_column);
   return "($1::text[] IS NULL OR ((custmgmt_prefix_query($1::text[]) IS NULL OR "
          "custmgmt_name_tsv(" +
-         name +
-         ") @@ custmgmt_prefix_query($1::text[])) AND NOT EXISTS (SELECT 1 FROM "
-         "unnest(custmgmt_unindexed_words($1::text[])) AS w WHERE strpos(' ' || " +
-         key + ", ' ' || w) = 0)))";
+         name + ") @@ custmgmt_prefix_query($1::text[])) AND " +
+         unindexed_words_filter(key_column) + "))";
 }
 
 // Relevance tiers 0 and 1 (the name key equals or starts with the text key)
@@ -85,7 +88,10 @@ Order account_order(Stmt id) {
   switch (id) {
     case Stmt::kSearchAccountsNamed:
     case Stmt::kSearchAccountsOther:
-      return {named("company_name_key", id == Stmt::kSearchAccountsNamed),
+    case Stmt::kSearchAccountsPrefix:
+    case Stmt::kSearchAccountsOtherVisible:
+      return {named("company_name_key",
+                    id == Stmt::kSearchAccountsNamed || id == Stmt::kSearchAccountsPrefix),
               "(company_name_key, id) > ($10::text, $11::int8)", "company_name_key, id"};
     case Stmt::kSearchAccountsCreatedDesc:
       return {"true", "(created_at, id) < (" + ts + ", $11::int8)", "created_at DESC, id DESC"};
@@ -100,9 +106,25 @@ Order account_order(Stmt id) {
 
 std::string search_accounts(Stmt id) {
   const Order order = account_order(id);
+  std::string text;
+  switch (id) {
+    case Stmt::kSearchAccountsPrefix:
+      // Every name in tiers 0 and 1 matches these words; $1 keeps its type.
+      text = "($1::text[] IS NULL OR true)";
+      break;
+    case Stmt::kSearchAccountsOtherVisible:
+      // Ids from the GIN index (the function applies the SELECT policy's
+      // test; the policy on customer_accounts filters each row again), and
+      // the words no index holds compared with the name key as usual.
+      text = "id IN (SELECT custmgmt_account_name_matches($1::text[])) AND " +
+             unindexed_words_filter("company_name_key");
+      break;
+    default:
+      text = text_filter("company_name", "company_name_key");
+      break;
+  }
   // $2 is referenced by every variant so that its type is always known.
-  return "SELECT " + account_columns() + " FROM customer_accounts WHERE " +
-         text_filter("company_name", "company_name_key") +
+  return "SELECT " + account_columns() + " FROM customer_accounts WHERE " + text +
          " AND ($2::text IS NULL OR true)"
          " AND ($3::text IS NULL OR customer_type = $3::text)"
          " AND ($4::text[] IS NULL OR tags && $4::text[])"
@@ -205,6 +227,8 @@ std::string build(Stmt id) {
       return "DELETE FROM customer_accounts WHERE id = $1::int8";
     case Stmt::kSearchAccountsNamed:
     case Stmt::kSearchAccountsOther:
+    case Stmt::kSearchAccountsPrefix:
+    case Stmt::kSearchAccountsOtherVisible:
     case Stmt::kSearchAccountsCreatedDesc:
     case Stmt::kSearchAccountsCreatedAsc:
     case Stmt::kSearchAccountsName:
@@ -334,6 +358,8 @@ constexpr std::array<const char*, kStmtCount> kNames = {
     "cm_delete_account",
     "cm_search_accounts_named",
     "cm_search_accounts_other",
+    "cm_search_accounts_prefix",
+    "cm_search_accounts_other_visible",
     "cm_search_accounts_created_desc",
     "cm_search_accounts_created_asc",
     "cm_search_accounts_name",

@@ -22,6 +22,13 @@ enum class Stmt : std::size_t {
   kDeleteAccount,
   kSearchAccountsNamed,  // relevance tiers 0 and 1: name key starts with the text key
   kSearchAccountsOther,  // relevance tier 2: the other matches
+  // Tiers 0 and 1 read from the name-key index alone, for search words that
+  // make the text filter redundant there (prefix_implies_text_match()).
+  kSearchAccountsPrefix,
+  // Tier 2 for a user session: the candidates come from
+  // custmgmt_account_name_matches() (migration 0002), which uses the GIN
+  // index that row-level security keeps *Other from using.
+  kSearchAccountsOtherVisible,
   kSearchAccountsCreatedDesc,
   kSearchAccountsCreatedAsc,
   kSearchAccountsName,
