@@ -2,11 +2,13 @@
 // fuzz_import_ndjson and fuzz_import_csv (each defines LLVMFuzzerTestOneInput
 // as run_import(format, data, size)).
 //
-// Every input starts from the same store: a seed file (accounts of two users,
-// one archived, contacts with and without email, a primary) is built once,
-// and each input gets a fresh copy of it (on /dev/shm when it exists), so a
-// finding replays exactly. The first byte of the input picks the options,
-// the rest is the file:
+// Every input starts from the same state: a private :memory: store seeded
+// once (accounts of two users, one archived, contacts with and without
+// email, a primary), and each input runs inside a transaction of the
+// importing session that is rolled back afterwards (the import's batches and
+// strict mode become savepoints inside it), so a finding replays exactly and
+// no file is opened per input. The first byte of the input picks the
+// options, the rest is the file:
 //   bit 0  strict             bit 1  service session (else user A)
 //   bit 2  ignore_unknown_columns
 //   bits 3-4  batch_size 1, 2, 3 or 1000
@@ -15,18 +17,15 @@
 // kept when strict mode rolled back); every rejected row is reported with its
 // line, a code, a message and, for CSV, a field that is a CSV column (or
 // empty for the whole row); the report is valid UTF-8 JSON; the store passes
-// custmgmt::verify (integrity_check, foreign_key_check, FTS sync, one
-// primary, unique emails); importing the same file again creates nothing
-// (docs/import-export.md, matching).
+// custmgmt::verify (one primary and unique emails per account); importing
+// the same file again creates nothing (docs/import-export.md, matching);
+// after the rollback the session sees the seed again.
 #pragma once
-
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <filesystem>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -42,80 +41,59 @@ namespace custmgmt::fuzz {
 inline const char* const kFuzzUserA = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
 inline const char* const kFuzzUserB = "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb";
 
-// The seed file, built once per process, and the path each input works on.
+// The seeded store, built once per process, and its sessions.
 struct ImportWorld {
-  std::filesystem::path dir;
-  std::filesystem::path seed;
-  std::filesystem::path work;
+  Store store = Store::open(":memory:");
+  Session service = store.service();
+  Session user = store.session(kFuzzUserA);
+  ExportReport seed_of_service;
+  ExportReport seed_of_user;
 
-  ImportWorld() {
-    const std::filesystem::path base = std::filesystem::exists("/dev/shm")
-                                           ? std::filesystem::path("/dev/shm")
-                                           : std::filesystem::temp_directory_path();
-    dir = base / ("custmgmt-fuzz-import-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir);
-    seed = dir / "seed.db";
-    work = dir / "work.db";
-    {
-      Store store = Store::open(seed.string());
-      Session service = store.service();
-      const auto account = [&](const char* user, const char* name, CustomerType type,
-                               const char* street) {
-        Account a;
-        a.company_name = name;
-        a.customer_type = type;
-        a.created_by = user;
-        a.billing_address = {street, "Springfield", "IL", "62701", "US"};
-        a.tags = {"seed"};
-        return service.accounts().create(a).id;
-      };
-      const auto contact = [&](Id account, const char* name, std::optional<std::string> email,
-                               bool primary) {
-        Contact c;
-        c.customer_account_id = account;
-        c.contact_name = name;
-        c.email = std::move(email);
-        c.is_primary_contact = primary;
-        service.contacts().add(c);
-      };
-      const Id acme = account(kFuzzUserA, "Acme Plumbing", CustomerType::Commercial, "1 Main St");
-      contact(acme, "Jane Doe", std::string("jane@acme.example"), true);
-      contact(acme, "Bob", std::nullopt, false);
-      const Id smith = account(kFuzzUserA, "Smith Residence", CustomerType::Residential, "");
-      contact(smith, "John Smith", std::string("john@smith.example"), false);
-      const Id old = account(kFuzzUserA, "Old Co", CustomerType::Commercial, "9 Elm St");
-      service.accounts().archive(old);
-      const Id other = account(kFuzzUserB, "Acme Plumbing", CustomerType::Commercial, "1 Main St");
-      contact(other, "Secret Person", std::string("secret@b.example"), true);
-    }
-  }
-  ~ImportWorld() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
-  }
-  ImportWorld(const ImportWorld&) = delete;
-  ImportWorld& operator=(const ImportWorld&) = delete;
-
-  // A fresh copy of the seed store.
-  Store fresh() const {
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-      std::error_code ignored;
-      std::filesystem::remove(work.string() + suffix, ignored);
-    }
-    std::filesystem::copy_file(seed, work);
-    return Store::open(work.string());
-  }
+  ImportWorld();
 };
-
-inline ImportWorld& import_world() {
-  static ImportWorld w;
-  return w;
-}
 
 // What the session sees: accounts (archived included) and their contacts.
 inline ExportReport visible(Session& session) {
   std::ostringstream sink;
   return export_accounts(session, sink);
+}
+
+inline ImportWorld::ImportWorld() {
+  const auto account = [&](const char* user, const char* name, CustomerType type,
+                           const char* street) {
+    Account a;
+    a.company_name = name;
+    a.customer_type = type;
+    a.created_by = user;
+    a.billing_address = {street, "Springfield", "IL", "62701", "US"};
+    a.tags = {"seed"};
+    return service.accounts().create(a).id;
+  };
+  const auto contact = [&](Id account, const char* name, std::optional<std::string> email,
+                           bool primary) {
+    Contact c;
+    c.customer_account_id = account;
+    c.contact_name = name;
+    c.email = std::move(email);
+    c.is_primary_contact = primary;
+    service.contacts().add(c);
+  };
+  const Id acme = account(kFuzzUserA, "Acme Plumbing", CustomerType::Commercial, "1 Main St");
+  contact(acme, "Jane Doe", std::string("jane@acme.example"), true);
+  contact(acme, "Bob", std::nullopt, false);
+  const Id smith = account(kFuzzUserA, "Smith Residence", CustomerType::Residential, "");
+  contact(smith, "John Smith", std::string("john@smith.example"), false);
+  const Id old = account(kFuzzUserA, "Old Co", CustomerType::Commercial, "9 Elm St");
+  service.accounts().archive(old);
+  const Id other = account(kFuzzUserB, "Acme Plumbing", CustomerType::Commercial, "1 Main St");
+  contact(other, "Secret Person", std::string("secret@b.example"), true);
+  seed_of_service = visible(service);
+  seed_of_user = visible(user);
+}
+
+inline ImportWorld& import_world() {
+  static ImportWorld w;
+  return w;
 }
 
 inline std::size_t line_count(std::string_view text) {
@@ -159,9 +137,31 @@ inline void check_store(Session& session) {
   require(problems.empty(), "the store fails verify() after an import");
 }
 
+// The same file again, on top of the first import: creates nothing.
+inline void import_again(Session& session, const ImportOptions& options, const std::string& file,
+                         const ExportReport& after) {
+  ImportReport again;
+  try {
+    std::istringstream in(file);
+    again = import_accounts(session, in, options);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "the second import_accounts threw: %s\n", e.what());
+    require(false, "the second import_accounts threw");
+  }
+  check_report(again, options, file);
+  if (again.committed) {
+    require(again.accounts_created == 0, "importing the same file again created accounts");
+    require(again.contacts_created == 0, "importing the same file again created contacts");
+  }
+  const ExportReport last = visible(session);
+  require(last.accounts == after.accounts && last.contacts == after.contacts,
+          "importing the same file again added to the store");
+  check_store(session);
+}
+
 inline int run_import(DataFormat format, const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  const ImportWorld& w = import_world();
+  ImportWorld& w = import_world();
   const std::uint8_t flags = data[0];
   const std::string file(as_text(data + 1, size - 1));
 
@@ -173,9 +173,10 @@ inline int run_import(DataFormat format, const std::uint8_t* data, std::size_t s
   options.batch_size = batches[(flags >> 3) & 3];
   options.max_errors_kept = static_cast<std::size_t>(-1);
 
-  Store store = w.fresh();
-  Session session = (flags & 2) != 0 ? store.service() : store.session(kFuzzUserA);
-  const ExportReport before = visible(session);
+  const bool service = (flags & 2) != 0;
+  Session& session = service ? w.service : w.user;
+  const ExportReport before = service ? w.seed_of_service : w.seed_of_user;
+  Transaction input = session.transaction();  // rolled back below
 
   ImportReport report;
   try {
@@ -194,25 +195,11 @@ inline int run_import(DataFormat format, const std::uint8_t* data, std::size_t s
   require(after.contacts - before.contacts == report.contacts_created,
           "contacts_created differs from the contacts added to the store");
   check_store(session);
-  if (!report.committed) return 0;
-
-  ImportReport again;
-  try {
-    std::istringstream in(file);
-    again = import_accounts(session, in, options);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "the second import_accounts threw: %s\n", e.what());
-    require(false, "the second import_accounts threw");
-  }
-  check_report(again, options, file);
-  if (again.committed) {
-    require(again.accounts_created == 0, "importing the same file again created accounts");
-    require(again.contacts_created == 0, "importing the same file again created contacts");
-  }
-  const ExportReport last = visible(session);
-  require(last.accounts == after.accounts && last.contacts == after.contacts,
-          "importing the same file again added to the store");
-  check_store(session);
+  if (report.committed) import_again(session, options, file, after);
+  input.rollback();
+  const ExportReport reset = visible(session);
+  require(reset.accounts == before.accounts && reset.contacts == before.contacts,
+          "rolling back the input's transaction did not restore the seed");
   return 0;
 }
 
