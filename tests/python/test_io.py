@@ -565,3 +565,28 @@ def test_export_inside_a_snapshot_reads_that_snapshot(store, session, user):
         report = custmgmt.export_accounts(session, out)
     assert report.accounts == 1 and json.loads(out.getvalue())["company_name"] == "Early"
     assert custmgmt.export_accounts(session, io.BytesIO()).accounts == 2
+
+
+def test_add_many_adds_all_or_nothing(session, make_account):
+    a, b = make_account(company_name="Many A"), make_account(company_name="Many B")
+    made = session.contacts.add_many([
+        custmgmt.Contact(customer_account_id=a.id, contact_name="Ann", email="ann@x.example",
+                         is_primary_contact=True),
+        {"account_id": b, "contact_name": "Bob", "phone": "(415) 555-2671"},
+    ])
+    assert [(c.contact_name, c.customer_account_id) for c in made] == [("Ann", a.id),
+                                                                       ("Bob", b.id)]
+    assert made[1].phone == "+14155552671" and made[0].is_primary_contact
+    assert session.contacts.get(made[0].id) == made[0]
+
+    with pytest.raises(custmgmt.ValidationError) as info:
+        session.contacts.add_many([{"account_id": a, "contact_name": "Cy"},
+                                   {"account_id": a, "contact_name": "Di", "email": "di@"}])
+    assert [e.field for e in info.value.errors] == ["[1].email"]
+    with pytest.raises(custmgmt.Conflict) as conflict:
+        session.contacts.add_many([{"account_id": a, "contact_name": "Ed",
+                                    "email": "ANN@x.example"}])
+    assert conflict.value.code == "contact.duplicate_email"
+    assert [c.contact_name for c in session.contacts.list(a)] == ["Ann"]  # nothing added
+    with pytest.raises(TypeError, match="item 0 is a int"):
+        session.contacts.add_many([5])

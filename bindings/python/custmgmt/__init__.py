@@ -580,6 +580,39 @@ class Contacts:
         record = contact.replace(**fields) if contact is not None else Contact(**fields)
         return self._core.add(record)
 
+    def add_many(
+        self, contacts: _typing.Iterable[Contact | _typing.Mapping[str, _typing.Any]]
+    ) -> list:
+        """Validates every contact, then adds them all in one transaction through the
+        backend's bulk path (the import fast path). Nothing is written unless every
+        contact is valid and every insert succeeds; the rules of :meth:`add` hold across
+        the batch too (two primaries or one email twice for an account, within the batch
+        or against stored contacts, is a :class:`Conflict`).
+
+        :param contacts: :class:`Contact` objects, or mappings of the fields :meth:`add`
+            takes as keywords (``account_id=`` included).
+        :return: the stored contacts, in input order.
+        :raises ValidationError: listing the errors of every contact, fields prefixed with
+            the index (``[3].email``).
+        :raises NotFound: ``account.not_found`` when an account is not visible.
+        :raises Conflict: ``contact.duplicate_primary``, ``contact.duplicate_email``.
+        :raises TypeError: for an item that is neither a Contact nor a mapping.
+        """
+        records = []
+        for index, item in enumerate(contacts):
+            if isinstance(item, Contact):
+                records.append(item)
+            elif isinstance(item, _abc.Mapping):
+                fields = _clean_contact_fields(dict(item))
+                _check_fields("add_many", fields, _CONTACT_CREATE_FIELDS)
+                records.append(Contact(**fields))
+            else:
+                raise TypeError(
+                    "add_many() takes Contact objects or mappings of fields; "
+                    f"item {index} is a {type(item).__name__}"
+                )
+        return self._core.add_many(records)
+
     def get(self, contact_id: int | Contact) -> Contact:
         """The contact with this id.
 

@@ -358,6 +358,14 @@ void bind_contacts(py::module_& m) {
           },
           py::arg("contact"), "Validates, normalises and adds a contact.")
       .def(
+          "add_many",
+          [](ContactsView& v, std::vector<Contact> contacts) {
+            return locked(*v.shared, [&](Session& s) { return s.contacts().add_many(contacts); });
+          },
+          py::arg("contacts"), nogil(),
+          "Validates every contact, then adds them all in one transaction (the bulk\n"
+          "path); nothing is written unless every contact is valid and every insert succeeds.")
+      .def(
           "get",
           [](ContactsView& v, Id id) {
             return locked(*v.shared, [&](Session& s) { return s.contacts().get(id); });
