@@ -1,6 +1,7 @@
 // Backup and integrity checks of the SQLite backend (see
 // SqliteConnection::backup_to_file / check_integrity).
 #include <filesystem>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -29,15 +30,6 @@ std::vector<std::string> text_rows(sqlite3* db, const std::string& sql, const ch
   }
   if (rc != SQLITE_DONE) sqlite::throw_error(db, rc, what);
   return rows;
-}
-
-std::string quote_identifier(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) {
-    out += c;
-    if (c == '"') out += '"';
-  }
-  return out + "\"";
 }
 
 }  // namespace
@@ -88,11 +80,13 @@ std::vector<IntegrityProblem> SqliteConnection::check_integrity() {
   exec("SAVEPOINT custmgmt_fts_check", "fts_check");
   try {
     for (const auto& table : tables) {
-      const std::string quoted = quote_identifier(table);
-      const std::string sql =
-          "INSERT INTO " + quoted + "(" + quoted + ", rank) VALUES ('integrity-check', 1)";
+      // %w: SQLite's own quoting of an identifier.
+      char* sql = sqlite3_mprintf("INSERT INTO \"%w\"(\"%w\", rank) VALUES ('integrity-check', 1)",
+                                  table.c_str(), table.c_str());
+      if (sql == nullptr) throw std::bad_alloc();
       char* error = nullptr;
-      const int rc = sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, &error);
+      const int rc = sqlite3_exec(db_.get(), sql, nullptr, nullptr, &error);
+      sqlite3_free(sql);
       const std::string message = error != nullptr ? error : sqlite3_errstr(rc);
       sqlite3_free(error);
       // FTS5 reports a mismatch as SQLITE_CORRUPT_VTAB; anything else (busy,
