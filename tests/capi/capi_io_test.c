@@ -142,7 +142,9 @@ static size_t line_count(const char* text) {
   return n;
 }
 
-/* Two accounts, three contacts: the data of the round-trip tests. */
+/* Two accounts, three contacts: the data of the round-trip tests. The phone
+ * is typed with its +country so that CSV, which writes a national form as
+ * E.164, carries it as typed. */
 static void seed(cm_session* s) {
   const int64_t a =
       add_account(s,
@@ -154,7 +156,7 @@ static void seed(cm_session* s) {
       add_account(s, "{\"company_name\":\"Round Trip Home\",\"customer_type\":\"Residential\"}");
   add_contact(s, a,
               "\"contact_name\":\"Ann Lee\",\"email\":\"ann@rt.example\","
-              "\"phone\":\"(512) 555-0100\",\"role\":\"Owner\",\"is_primary_contact\":true");
+              "\"phone\":\"+1 512-555-0100\",\"role\":\"Owner\",\"is_primary_contact\":true");
   add_contact(s, a, "\"contact_name\":\"Bob Roe\",\"email\":\"bob@rt.example\"");
   add_contact(s, b, "\"contact_name\":\"Cy Home\",\"contact_notes\":\"evenings\"");
 }
