@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 import pickle
 
 import pytest
@@ -254,3 +255,30 @@ def test_in_memory_store_is_shared_by_its_sessions():
     a = s1.accounts.create(company_name="Memory")
     s2 = store.session(user="44444444-4444-4444-4444-444444444444")
     assert s2.accounts.get(a.id) == a
+
+
+def test_store_stats_count_reads_served_by_read_replicas(backend, tmp_path):
+    if backend == "sqlite":
+        with pytest.raises(custmgmt.ValidationError) as info:
+            custmgmt.open(str(tmp_path / "r.db"), read_replicas=["sqlite:other.db"])
+        assert "store.option_invalid" in {e.code for e in info.value.errors}
+        store = custmgmt.open(str(tmp_path / "r.db"))
+        assert store.read_replicas == []
+        assert store.stats().to_dict() == {"replica_reads": 0, "replica_fallbacks": 0}
+        return
+    replica = os.environ.get("CUSTMGMT_TEST_PG_REPLICA_URI")
+    if not replica:
+        pytest.skip("no read replica (CUSTMGMT_TEST_PG_REPLICA_URI)")
+    primary = os.environ["CUSTMGMT_TEST_PG_URI"]
+    user = "55555555-5555-5555-5555-555555555555"
+    store = custmgmt.open(primary, read_replicas=[replica])
+    assert store.read_replicas == [replica]
+    store.session(user=user).accounts.find(1)  # a read outside a transaction
+    stats = store.stats()
+    assert stats.replica_reads >= 1 and stats.replica_fallbacks == 0
+    assert repr(stats).startswith("StoreStats(replica_reads=")
+
+    # A replica that does not answer: the read falls back to the primary.
+    dead = custmgmt.open(primary, read_replicas=["postgresql://127.0.0.1:1/none"])
+    dead.session(user=user).accounts.find(1)
+    assert dead.stats().replica_fallbacks >= 1 and dead.stats().replica_reads == 0

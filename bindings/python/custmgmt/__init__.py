@@ -61,6 +61,7 @@ from ._core import (
     PermissionDenied,
     PhoneNumber,
     RestoreReport,
+    StoreStats,
     TagCount,
     Transaction,
     ValidationError,
@@ -109,6 +110,7 @@ __all__ = [
     "RestoreReport",
     "Session",
     "Store",
+    "StoreStats",
     "TagCount",
     "Transaction",
     "ValidationError",
@@ -174,6 +176,7 @@ def open(  # noqa: A001 - custmgmt.open() mirrors Store::open()
     default_region: str = "US",
     busy_timeout: float | _datetime.timedelta = 5.0,
     migrate_on_open: bool = True,
+    read_replicas: _typing.Iterable[str] = (),
 ) -> Store:
     """Opens (and by default creates and migrates) a store.
 
@@ -190,6 +193,10 @@ def open(  # noqa: A001 - custmgmt.open() mirrors Store::open()
     :param migrate_on_open: apply pending migrations when opening. When false, a store
         whose schema is behind the library fails with BackendError
         ``backend.schema_outdated``.
+    :param read_replicas: URIs of PostgreSQL read replicas: reads outside a transaction
+        go to them (round robin; they may lag slightly behind), falling back to the
+        primary when none answers (counted in :meth:`Store.stats`). Other backends
+        refuse a non-empty list (``store.option_invalid``).
     :raises ValidationError: ``store.uri_invalid``, ``phone.region_invalid``,
         ``store.option_invalid`` for a bad URI or option.
     :raises BackendError: when the database cannot be opened or migrated.
@@ -202,6 +209,7 @@ def open(  # noqa: A001 - custmgmt.open() mirrors Store::open()
             default_region=default_region,
             busy_timeout_ms=int(round(float(busy_timeout) * 1000)),
             migrate_on_open=migrate_on_open,
+            read_replicas=_list_of_str("read_replicas", read_replicas),
         )
     )
 
@@ -857,6 +865,17 @@ class Store:
     def migrate_on_open(self) -> bool:
         """Whether pending migrations were applied when opening."""
         return self._core.migrate_on_open
+
+    @property
+    def read_replicas(self) -> list:
+        """The read replica URIs the store was opened with."""
+        return self._core.read_replicas
+
+    def stats(self) -> StoreStats:
+        """Counters since the store was opened: ``replica_reads`` (reads served by a
+        read replica) and ``replica_fallbacks`` (reads sent to the primary because no
+        replica answered)."""
+        return self._core.stats()
 
     def __repr__(self) -> str:
         return f"<custmgmt.Store backend={self.backend_name!r}>"

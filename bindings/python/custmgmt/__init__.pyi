@@ -415,6 +415,18 @@ class Store:
     def busy_timeout(self) -> float: ...
     @property
     def migrate_on_open(self) -> bool: ...
+    @property
+    def read_replicas(self) -> builtins.list[str]: ...
+    def stats(self) -> StoreStats: ...
+
+class StoreStats:
+    """Counters of a store since it was opened (read-replica routing)."""
+
+    @property
+    def replica_reads(self) -> int: ...
+    @property
+    def replica_fallbacks(self) -> int: ...
+    def to_dict(self) -> dict[str, int]: ...
 
 def open(
     uri: str | os.PathLike[str],
@@ -422,6 +434,7 @@ def open(
     default_region: str = "US",
     busy_timeout: float | datetime.timedelta = 5.0,
     migrate_on_open: bool = True,
+    read_replicas: Iterable[str] = (),
 ) -> Store: ...
 
 # ---- validators and helpers

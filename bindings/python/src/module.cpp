@@ -18,9 +18,10 @@ PYBIND11_MODULE(_core, m) {
 
   // The public classes are re-exported by the package: name them after it,
   // so that repr(), help() and pickle show custmgmt.Account, not _core.
-  for (const char* name : {"Account", "Contact", "AccountPage", "ContactPage", "AccountStats",
-                           "MonthCount", "TagCount", "PhoneNumber", "Transaction", "ExportReport",
-                           "ImportProblem", "ImportReport", "RestoreReport", "IntegrityProblem"}) {
+  for (const char* name :
+       {"Account", "Contact", "AccountPage", "ContactPage", "AccountStats", "MonthCount",
+        "TagCount", "PhoneNumber", "Transaction", "ExportReport", "ImportProblem", "ImportReport",
+        "RestoreReport", "IntegrityProblem", "StoreStats"}) {
     m.attr(name).attr("__module__") = "custmgmt";
   }
 }

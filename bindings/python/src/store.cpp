@@ -91,6 +91,13 @@ std::size_t page_limit(std::int64_t limit) {
   return static_cast<std::size_t>(limit);
 }
 
+py::dict store_stats_to_dict(const StoreStats& s) {
+  py::dict d;
+  d["replica_reads"] = s.replica_reads;
+  d["replica_fallbacks"] = s.replica_fallbacks;
+  return d;
+}
+
 void bind_store_class(py::module_& m) {
   py::class_<Store>(m, "Store",
                     "An open customer database. Copies share the same database handle;\n"
@@ -98,15 +105,18 @@ void bind_store_class(py::module_& m) {
       .def_static(
           "open",
           [](const std::string& uri, const std::string& default_region,
-             std::int64_t busy_timeout_ms, bool migrate_on_open) {
+             std::int64_t busy_timeout_ms, bool migrate_on_open,
+             std::vector<std::string> read_replicas) {
             StoreOptions options;
             options.default_region = default_region;
             options.busy_timeout = std::chrono::milliseconds(busy_timeout_ms);
             options.migrate_on_open = migrate_on_open;
+            options.read_replicas = std::move(read_replicas);
             return Store::open(uri, options);
           },
           py::arg("uri"), py::kw_only(), py::arg("default_region") = "US",
-          py::arg("busy_timeout_ms") = 5000, py::arg("migrate_on_open") = true, nogil(),
+          py::arg("busy_timeout_ms") = 5000, py::arg("migrate_on_open") = true,
+          py::arg("read_replicas") = std::vector<std::string>{}, nogil(),
           "Opens (and by default creates and migrates) a store; see custmgmt.open().")
       .def(
           "session",
@@ -137,7 +147,18 @@ void bind_store_class(py::module_& m) {
                                return static_cast<std::int64_t>(s.options().busy_timeout.count());
                              })
       .def_property_readonly("migrate_on_open",
-                             [](const Store& s) { return s.options().migrate_on_open; });
+                             [](const Store& s) { return s.options().migrate_on_open; })
+      .def_property_readonly("read_replicas",
+                             [](const Store& s) { return s.options().read_replicas; })
+      .def("stats", &Store::stats, "Counters since the store was opened (read replicas).");
+
+  py::class_<StoreStats>(m, "StoreStats", "Counters of a store since it was opened.")
+      .def_readonly("replica_reads", &StoreStats::replica_reads, "Reads served by a read replica.")
+      .def_readonly("replica_fallbacks", &StoreStats::replica_fallbacks,
+                    "Reads sent to the primary because no replica answered.")
+      .def("to_dict", &store_stats_to_dict)
+      .def("__repr__",
+           [](const StoreStats& s) { return make_repr("StoreStats", store_stats_to_dict(s)); });
 }
 
 void bind_session_class(py::module_& m) {
