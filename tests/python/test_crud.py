@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import os
 import pickle
 
@@ -282,3 +283,21 @@ def test_store_stats_count_reads_served_by_read_replicas(backend, tmp_path):
     dead = custmgmt.open(primary, read_replicas=["postgresql://127.0.0.1:1/none"])
     dead.session(user=user).accounts.find(1)
     assert dead.stats().replica_fallbacks >= 1 and dead.stats().replica_reads == 0
+
+
+def test_records_pages_and_stats_have_their_json_form(session, make_account):
+    a = make_account(company_name="Json Co", tags=["t"], billing_address={"city": "Austin"})
+    c = session.contacts.add(account_id=a, contact_name="Jo", email="jo@json.example")
+    doc = json.loads(a.to_json())
+    assert doc["company_name"] == "Json Co" and doc["billing_address"] == {"city": "Austin"}
+    assert custmgmt.Account.from_json(a.to_json()) == a
+    assert custmgmt.Contact.from_json(c.to_json()) == c
+    assert json.loads(c.to_json())["customer_account_id"] == a.id
+    with pytest.raises(custmgmt.ValidationError) as info:
+        custmgmt.Account.from_json('{"company_name": 5, "customer_type": "Alien"}')
+    assert len(info.value.errors) == 2
+    page = session.accounts.search_page(page_size=1)
+    assert [i["id"] for i in json.loads(page.to_json())["items"]] == [a.id]
+    assert json.loads(session.contacts.list_page(a).to_json())["next_cursor"] is None
+    stats = session.accounts.stats()
+    assert json.loads(stats.to_json())["total_accounts"] == stats.total_accounts == 1

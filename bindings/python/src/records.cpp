@@ -173,6 +173,13 @@ void bind_account(py::module_& m) {
                     "Set (aware UTC) while the account is archived, else None.");
   cls.def_readwrite("version", &Account::version, "Row version, +1 on every write.");
   cls.def_property_readonly("archived", &Account::archived, "True while the account is archived.");
+  cls.def(
+      "to_json", [](const Account& a) { return text_to_py(to_json(a)); },
+      "The record JSON (the spec's column names; the NDJSON export format), compact.");
+  cls.def_static(
+      "from_json", [](const std::string& json) { return account_from_json(json); }, py::arg("json"),
+      "Parses an account written by ``to_json()`` or by hand.\n\n"
+      ":raises ValidationError: listing every problem of the document.");
   cls.def("to_dict", &account_to_dict,
           "Every field as a dict (addresses as dicts, timestamps as aware datetimes);\n"
           "``Account(**a.to_dict()) == a``.");
@@ -282,6 +289,13 @@ void bind_contact(py::module_& m) {
   optional_text_property(cls, "created_by", &Contact::created_by, "UUID of the creating user.");
   optional_text_property(cls, "updated_by", &Contact::updated_by, "UUID of the last writer.");
   cls.def_readwrite("version", &Contact::version, "Row version, +1 on every write.");
+  cls.def(
+      "to_json", [](const Contact& c) { return text_to_py(to_json(c)); },
+      "The record JSON (the spec's column names), compact.");
+  cls.def_static(
+      "from_json", [](const std::string& json) { return contact_from_json(json); }, py::arg("json"),
+      "Parses a contact written by ``to_json()`` or by hand.\n\n"
+      ":raises ValidationError: listing every problem of the document.");
   cls.def("to_dict", &contact_to_dict,
           "Every field as a dict (timestamps as aware datetimes); "
           "``Contact(**c.to_dict()) == c``.");
@@ -315,6 +329,9 @@ void bind_page(py::module_& m, const char* name, const char* item_name) {
       .def_readonly("next_cursor", &Page<T>::next_cursor,
                     "Opaque cursor of the next page, or None on the last page.")
       .def("__len__", [](const Page<T>& p) { return p.items.size(); })
+      .def(
+          "to_json", [](const Page<T>& p) { return text_to_py(to_json(p)); },
+          "``{\"items\": [...], \"next_cursor\": ...}`` as JSON text.")
       .def(
           "__iter__",
           [](const Page<T>& p) { return py::make_iterator(p.items.begin(), p.items.end()); },
@@ -407,6 +424,9 @@ void bind_stats(py::module_& m) {
       .def_readonly("top_tags", &AccountStats::top_tags,
                     "List of TagCount, most used first, ties by tag.")
       .def("to_dict", &stats_to_dict, "Every figure as plain dicts and lists.")
+      .def(
+          "to_json", [](const AccountStats& st) { return text_to_py(to_json(st)); },
+          "The keys of ``to_dict()``, as JSON text.")
       .def("__repr__",
            [](const AccountStats& s) {
              py::dict d;
