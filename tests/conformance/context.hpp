@@ -23,4 +23,9 @@ custmgmt::Store reopen(const custmgmt::Store& store);
 // "sqlite" or "postgresql".
 std::string backend_label();
 
+// Where a store of this context lives, for tests that look below the
+// library: the SQLite file's path, or the PostgreSQL URI (application role)
+// naming its database.
+std::string database_location(const custmgmt::Store& store);
+
 }  // namespace custmgmt::test

@@ -67,4 +67,8 @@ std::string backend_label() {
   return "postgresql";
 }
 
+std::string database_location(const Store& store) {
+  return opened().uri_of(store);
+}
+
 }  // namespace custmgmt::test

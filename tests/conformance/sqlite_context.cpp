@@ -96,4 +96,8 @@ std::string backend_label() {
   return "sqlite";
 }
 
+std::string database_location(const Store& store) {
+  return databases().path_of(store);
+}
+
 }  // namespace custmgmt::test

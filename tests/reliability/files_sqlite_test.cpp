@@ -3,7 +3,6 @@
 // a full disk and a read-only file give typed BackendErrors, never a crash,
 // and lose nothing that was committed.
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -18,6 +17,7 @@
 
 #include "conformance/fixtures.hpp"
 #include "reliability/killed_import.hpp"
+#include "reliability/raw_sql.hpp"
 
 using namespace custmgmt;
 using namespace custmgmt::test;
@@ -38,28 +38,6 @@ struct TempDir {
   std::string path(const std::string& name) const { return (dir / name).string(); }
   std::filesystem::path dir;
 };
-
-// The first column of the first row of `sql` on a raw connection ("" when
-// there is no row).
-std::string query_one(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  BOOST_REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  std::string result;
-  int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
-  if (rc == SQLITE_OK) rc = sqlite3_step(stmt);
-  if (rc == SQLITE_ROW) {
-    const auto* text = sqlite3_column_text(stmt, 0);
-    result = text ? reinterpret_cast<const char*>(text) : "";
-  } else if (rc == SQLITE_DONE) {
-    result = "";  // no row
-  } else {
-    result = std::string("error: ") + sqlite3_errmsg(db);
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return result;
-}
 
 // Runs `body` in a child process and returns what it wrote to the pipe
 // (its findings, one per line); the child's own failures are reported.
@@ -114,11 +92,12 @@ BOOST_AUTO_TEST_CASE(a_killed_import_leaves_a_sound_file_without_orphans) {
     BOOST_TEST_CONTEXT("killed " << extra.count() << " us after the 1st commit") {
       const auto run =
           crash::run_killed_import([&] { return Store::open("sqlite:" + path); }, 1, extra);
-      BOOST_TEST(query_one(path, "PRAGMA integrity_check") == "ok");
-      BOOST_TEST(query_one(path,
-                           "SELECT count(*) FROM customer_contacts WHERE "
-                           "customer_account_id NOT IN (SELECT id FROM customer_accounts)") == "0");
-      BOOST_TEST(query_one(path, "PRAGMA foreign_key_check") == "");
+      BOOST_TEST(raw::sqlite_scalar(path, "PRAGMA integrity_check") == "ok");
+      BOOST_TEST(raw::sqlite_scalar(
+                     path,
+                     "SELECT count(*) FROM customer_contacts WHERE "
+                     "customer_account_id NOT IN (SELECT id FROM customer_accounts)") == "0");
+      BOOST_TEST(raw::sqlite_scalar(path, "PRAGMA foreign_key_check") == "");
       crash::check_whole_batches(Store::open("sqlite:" + path), run);
     }
   }
@@ -163,7 +142,7 @@ BOOST_AUTO_TEST_CASE(a_full_disk_is_a_backend_error_and_loses_no_commit) {
   const bool typed =
       out.rfind("backend backend.full ", 0) == 0 || out.rfind("backend backend.io ", 0) == 0;
   BOOST_TEST(typed, out);
-  BOOST_TEST(query_one(path, "PRAGMA integrity_check") == "ok");
+  BOOST_TEST(raw::sqlite_scalar(path, "PRAGMA integrity_check") == "ok");
   Store store = Store::open("sqlite:" + path);
   Session session = store.session(kUserA);
   const auto names = test::names(search_all(session));
@@ -212,7 +191,7 @@ BOOST_AUTO_TEST_CASE(a_read_only_file_is_a_typed_error_not_a_crash) {
                      out.find("open backend.io;") != std::string::npos;
   BOOST_TEST(typed, out);
   chmod(path.c_str(), 0644);
-  BOOST_TEST(query_one(path, "PRAGMA integrity_check") == "ok");
+  BOOST_TEST(raw::sqlite_scalar(path, "PRAGMA integrity_check") == "ok");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
