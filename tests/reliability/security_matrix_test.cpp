@@ -2,14 +2,17 @@
 // owner, by another user and by the service role against the owner's data,
 // with the outcome the spec's policies give -- and nothing changed when the
 // operation is refused. Then the ways a user might learn of another user's
-// account: error kinds and messages, stale versions, forged cursors, stats.
+// account: error kinds and messages, stale versions, forged cursors, stats,
+// export and import.
 // (tests/conformance/visibility_test.cpp covers the policies one by one;
 // this suite checks them exhaustively and the information leaks.)
 #include <functional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "conformance/fixtures.hpp"
+#include "custmgmt/io.hpp"
 
 using namespace custmgmt;
 using namespace custmgmt::test;
@@ -449,6 +452,42 @@ BOOST_AUTO_TEST_CASE(stats_of_a_user_count_nothing_of_another) {
   BOOST_TEST(empty.top_tags.empty());
   for (const auto& m : empty.new_accounts_per_month) BOOST_TEST(m.count == 0);
   BOOST_TEST(service.accounts().stats().total_accounts == 3);
+}
+
+BOOST_AUTO_TEST_CASE(export_and_import_of_a_user_touch_nothing_of_another) {
+  const Account secret = create_account(a, "Export Secret Co");
+  a.contacts().add(make_contact(secret.id, "Secret Person", "secret@export.example"));
+  // B's export of everything he sees holds nothing of A's.
+  create_account(b, "B Own Co");
+  std::ostringstream ndjson;
+  const ExportReport mine = export_accounts(b, ndjson);
+  BOOST_TEST(mine.accounts == 1u);
+  BOOST_TEST(ndjson.str().find("Secret") == std::string::npos, ndjson.str());
+  std::ostringstream csv;
+  ExportOptions as_csv;
+  as_csv.format = DataFormat::Csv;
+  export_accounts(b, csv, as_csv);
+  BOOST_TEST(csv.str().find("Secret") == std::string::npos, csv.str());
+  ExportOptions one;
+  one.account_id = secret.id;
+  CHECK_THROWS_CODE(export_accounts(b, ndjson, one), NotFound, "account.not_found");
+  // B importing A's account (same natural key, A's contact, A as creator)
+  // creates B's own copy and leaves A's untouched.
+  const Account before = a.accounts().get(secret.id);
+  std::istringstream in(
+      "{\"company_name\":\"Export Secret Co\",\"customer_type\":\"Commercial\","
+      "\"created_by\":\"" +
+      kUserA +
+      "\",\"contacts\":[{\"contact_name\":\"Changed\",\"email\":\"secret@export.example\"}]}\n");
+  const ImportReport report = import_accounts(b, in);
+  BOOST_TEST(report.rejected == 0u);
+  BOOST_TEST(report.accounts_created == 1u);
+  BOOST_TEST(report.accounts_updated == 0u);
+  const auto contacts = list_all(a, secret.id);
+  BOOST_TEST_REQUIRE(contacts.size() == 1u);
+  BOOST_TEST(contacts[0].contact_name == "Secret Person");
+  BOOST_TEST(a.accounts().get(secret.id) == before);
+  for (const auto& acc : search_all(b)) BOOST_TEST(acc.created_by == kUserB);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
