@@ -27,6 +27,47 @@ std::string_view optional_json(const char* s, const char* name) {
   return s == nullptr ? std::string_view("{}") : json_arg(s, name);
 }
 
+// The records of a JSON array, each read by `from_json` (the record codec).
+// The errors of every element are reported at once, prefixed with its index
+// as create_many()/add_many() do ("[3].company_name", "[0]" for the element).
+template <typename FromJson>
+auto records_from_json_array(const char* text, const char* name, FromJson from_json) {
+  const auto doc = custmgmt::capi::parse_json_arg(text, name);
+  const auto* array = doc.if_array();
+  if (array == nullptr) {
+    throw custmgmt::ValidationError(
+        {{"", "json.not_array", std::string(name) + " is not a JSON array"}});
+  }
+  std::vector<decltype(from_json(std::string_view()))> records;
+  records.reserve(array->size());
+  custmgmt::FieldErrors errors;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const std::string prefix = "[" + std::to_string(i) + "]";
+    try {
+      records.push_back(from_json(boost::json::serialize((*array)[i])));
+    } catch (const custmgmt::ValidationError& e) {
+      for (auto error : e.errors()) {
+        error.field = error.field.empty() ? prefix : prefix + "." + error.field;
+        errors.push_back(std::move(error));
+      }
+    }
+  }
+  if (!errors.empty()) throw custmgmt::ValidationError(std::move(errors));
+  return records;
+}
+
+// A JSON array of stored records.
+template <typename Record>
+std::string json_array_of(const std::vector<Record>& records) {
+  std::string json = "[";
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (i != 0) json += ',';
+    json += custmgmt::to_json(records[i]);
+  }
+  json += ']';
+  return json;
+}
+
 }  // namespace
 
 extern "C" {
@@ -48,38 +89,9 @@ CM_API cm_status cm_account_create_many(char** out_json, cm_session* session,
   return guard([&] {
     auto& result = out_param(out_json, "out_json");
     auto& repo = accounts(session);
-    const auto doc = custmgmt::capi::parse_json_arg(accounts_json_array, "accounts_json_array");
-    const auto* array = doc.if_array();
-    if (array == nullptr) {
-      throw custmgmt::ValidationError(
-          {{"", "json.not_array", "accounts_json_array is not a JSON array"}});
-    }
-    // Each element goes through the record codec; the errors of every
-    // element are reported at once, prefixed with its index like
-    // create_many() does ("[3].company_name").
-    std::vector<custmgmt::Account> input;
-    input.reserve(array->size());
-    custmgmt::FieldErrors errors;
-    for (std::size_t i = 0; i < array->size(); ++i) {
-      const std::string prefix = "[" + std::to_string(i) + "]";
-      try {
-        input.push_back(custmgmt::account_from_json(boost::json::serialize((*array)[i])));
-      } catch (const custmgmt::ValidationError& e) {
-        for (auto error : e.errors()) {
-          error.field = error.field.empty() ? prefix : prefix + "." + error.field;
-          errors.push_back(std::move(error));
-        }
-      }
-    }
-    if (!errors.empty()) throw custmgmt::ValidationError(std::move(errors));
-    const auto stored = repo.create_many(input);
-    std::string json = "[";
-    for (std::size_t i = 0; i < stored.size(); ++i) {
-      if (i != 0) json += ',';
-      json += custmgmt::to_json(stored[i]);
-    }
-    json += ']';
-    result = dup(json);
+    const auto input = records_from_json_array(accounts_json_array, "accounts_json_array",
+                                               custmgmt::account_from_json);
+    result = dup(json_array_of(repo.create_many(input)));
     return CM_OK;
   });
 }
@@ -162,6 +174,18 @@ CM_API cm_status cm_contact_add(char** out_json, cm_session* session, const char
     auto& repo = contacts(session);
     const auto input = custmgmt::contact_from_json(json_arg(contact_json, "contact_json"));
     result = dup(custmgmt::to_json(repo.add(input)));
+    return CM_OK;
+  });
+}
+
+CM_API cm_status cm_contact_add_many(char** out_json, cm_session* session,
+                                     const char* contacts_json_array) {
+  return guard([&] {
+    auto& result = out_param(out_json, "out_json");
+    auto& repo = contacts(session);
+    const auto input = records_from_json_array(contacts_json_array, "contacts_json_array",
+                                               custmgmt::contact_from_json);
+    result = dup(json_array_of(repo.add_many(input)));
     return CM_OK;
   });
 }

@@ -44,9 +44,28 @@ custmgmt::Transaction& innermost(cm_txn& txn) {
   return *txn.txn;
 }
 
+// Opens a transaction of `session` with `open` (transaction() or
+// snapshot()) and hands it out as a cm_txn on the session's stack.
+template <typename Open>
+cm_status begin_txn(cm_txn** out, cm_session* session, Open open) {
+  return guard([&] {
+    auto& result = out_param(out, "out");
+    auto& s = require(session, "session");
+    auto txn = std::make_unique<cm_txn>();
+    // Reserve first so that nothing can throw once the transaction is open.
+    s.txns.reserve(s.txns.size() + 1);
+    txn->txn.emplace(open(s.session));
+    txn->session = &s;
+    s.txns.push_back(txn.get());
+    result = txn.release();
+    return CM_OK;
+  });
+}
+
 }  // namespace
 }  // namespace custmgmt::capi
 
+using custmgmt::capi::begin_txn;
 using custmgmt::capi::guard;
 using custmgmt::capi::out_param;
 using custmgmt::capi::require;
@@ -175,17 +194,17 @@ CM_API cm_status cm_session_is_service(int* out, const cm_session* session) {
 }
 
 CM_API cm_status cm_txn_begin(cm_txn** out, cm_session* session) {
-  return guard([&] {
-    auto& result = out_param(out, "out");
-    auto& s = require(session, "session");
-    auto txn = std::make_unique<cm_txn>();
-    // Reserve first so that nothing can throw once the transaction is open.
-    s.txns.reserve(s.txns.size() + 1);
-    txn->txn.emplace(s.session.transaction());
-    txn->session = &s;
-    s.txns.push_back(txn.get());
-    result = txn.release();
-    return CM_OK;
+  return begin_txn(out, session, [](custmgmt::Session& s) { return s.transaction(); });
+}
+
+CM_API cm_status cm_txn_begin_snapshot(cm_txn** out, cm_session* session) {
+  return begin_txn(out, session, [](custmgmt::Session& s) {
+    try {
+      return s.snapshot();
+    } catch (const std::logic_error& e) {
+      // A snapshot cannot start inside an open read-write transaction.
+      throw custmgmt::capi::CallError{CM_ERR_STATE, "txn.snapshot_in_transaction", e.what()};
+    }
   });
 }
 

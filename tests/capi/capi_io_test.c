@@ -28,6 +28,7 @@
 
 static char g_sentinel; /* preset into out params to see them reset */
 #define SENTINEL ((char*)&g_sentinel)
+#define SENTINEL_TXN ((cm_txn*)&g_sentinel)
 
 /* A path in the temporary directory, malloc'd. */
 static char* tmp_path(const char* name) {
@@ -346,6 +347,148 @@ static void test_create_many(void) {
   CHECK(out == NULL);
 
   cm_session_free(s);
+  cm_store_free(store);
+}
+
+/* cm_contact_add_many: all or nothing, the rules of cm_contact_add across the
+ * batch, errors prefixed with the element's index. */
+static void test_contact_add_many(void) {
+  cm_store* store = open_store_at(g_uri);
+  cm_session* s = new_user(store);
+  char* account = NULL;
+  char* out = NULL;
+  char* doc = NULL;
+  int64_t id = 0;
+  cm_page* page = NULL;
+  size_t count = 99;
+
+  if (!OK(cm_account_create(
+          &account, s, "{\"company_name\":\"Bulk Contacts\",\"customer_type\":\"Commercial\"}"))) {
+    cm_session_free(s);
+    cm_store_free(store);
+    return;
+  }
+  OK(cm_json_get_int64(&id, account, "id"));
+  cm_string_free(account);
+
+  doc = format("[{\"customer_account_id\":%" PRId64
+               ",\"contact_name\":\"Ann\","
+               "\"email\":\"ann@example.com\",\"is_primary_contact\":true},"
+               "{\"customer_account_id\":%" PRId64
+               ",\"contact_name\":\"Ben\","
+               "\"phone\":\"+1 415 555 2671\"}]",
+               id, id);
+  if (OK(cm_contact_add_many(&out, s, doc))) {
+    CHECK(out[0] == '[');
+    CHECK(strstr(out, "\"contact_name\":\"Ann\"") < strstr(out, "\"contact_name\":\"Ben\""));
+    CHECK(strstr(out, "\"phone\":\"+14155552671\"") != NULL);
+  }
+  cm_string_free(out);
+  free(doc);
+
+  /* A second primary (against the stored one) and a bad email: nothing stored. */
+  out = SENTINEL;
+  doc = format("[{\"customer_account_id\":%" PRId64
+               ",\"contact_name\":\"Cid\"},"
+               "{\"customer_account_id\":%" PRId64
+               ",\"contact_name\":\"Dee\","
+               "\"email\":\"not an email\"}]",
+               id, id);
+  EXPECT(cm_contact_add_many(&out, s, doc), CM_ERR_VALIDATION);
+  CHECK(out == NULL);
+  CHECK_FIELD_ERROR("[1].email", "email.invalid");
+  free(doc);
+  out = SENTINEL;
+  doc = format("[{\"customer_account_id\":%" PRId64
+               ",\"contact_name\":\"Eve\"},"
+               "{\"customer_account_id\":%" PRId64
+               ",\"contact_name\":\"Fay\","
+               "\"is_primary_contact\":true}]",
+               id, id);
+  EXPECT(cm_contact_add_many(&out, s, doc), CM_ERR_CONFLICT);
+  CHECK(out == NULL);
+  CHECK_STR(cm_last_error_code(), "contact.duplicate_primary");
+  free(doc);
+  if (OK(cm_contact_list(&page, s, id, NULL, 50))) {
+    OK(cm_page_count(&count, page));
+    CHECK(count == 2); /* Ann and Ben only: Eve was not kept */
+  }
+  cm_page_free(page);
+
+  out = SENTINEL;
+  EXPECT(cm_contact_add_many(&out, s, "{\"contact_name\":\"x\"}"), CM_ERR_VALIDATION);
+  CHECK(out == NULL);
+  CHECK_FIELD_ERROR("", "json.not_array");
+  EXPECT(cm_contact_add_many(&out, s, NULL), CM_ERR_INVALID_ARGUMENT);
+  EXPECT(cm_contact_add_many(NULL, s, "[]"), CM_ERR_INVALID_ARGUMENT);
+  EXPECT(cm_contact_add_many(&out, NULL, "[]"), CM_ERR_INVALID_ARGUMENT);
+  if (OK(cm_contact_add_many(&out, s, "[]"))) CHECK_STR(out, "[]");
+  cm_string_free(out);
+  cm_session_free(s);
+  cm_store_free(store);
+}
+
+/* Counts the accounts a session sees. */
+static size_t visible_accounts(cm_session* s) {
+  cm_page* page = NULL;
+  size_t count = 0;
+  if (OK(cm_account_search(&page, s, "{\"limit\":1000}"))) OK(cm_page_count(&count, page));
+  cm_page_free(page);
+  return count;
+}
+
+/* cm_txn_begin_snapshot: reads see one moment; writes are refused; it cannot
+ * start inside a read-write transaction. */
+static void test_snapshot_transaction(void) {
+  cm_store* store = open_store_at(g_uri);
+  cm_session* reader = new_user(store);
+  cm_session* writer = NULL;
+  char* user = NULL;
+  char* out = NULL;
+  cm_txn* snap = NULL;
+  cm_txn* inner = NULL;
+  cm_txn* rw = NULL;
+  const char* const acct = "{\"company_name\":\"Snap\",\"customer_type\":\"Residential\"}";
+
+  OK(cm_session_user(&user, reader));
+  OK(cm_session_open(&writer, store, user));
+  cm_string_free(user);
+  OK(cm_account_create(&out, writer, acct));
+  cm_string_free(out);
+  out = NULL;
+
+  if (OK(cm_txn_begin_snapshot(&snap, reader))) {
+    CHECK(visible_accounts(reader) == 1);
+    OK(cm_account_create(&out, writer, acct)); /* committed by another session */
+    cm_string_free(out);
+    out = SENTINEL;
+    CHECK(visible_accounts(reader) == 1); /* not seen inside the snapshot */
+    EXPECT(cm_account_create(&out, reader, acct), CM_ERR_BACKEND);
+    CHECK_STR(cm_last_error_code(), "backend.readonly");
+    CHECK(out == NULL);
+    /* Nested: a savepoint of the same snapshot. */
+    if (OK(cm_txn_begin(&inner, reader))) {
+      CHECK(visible_accounts(reader) == 1);
+      OK(cm_txn_commit(inner));
+    }
+    cm_txn_free(inner);
+    OK(cm_txn_commit(snap));
+  }
+  cm_txn_free(snap);
+  CHECK(visible_accounts(reader) == 2);
+
+  snap = SENTINEL_TXN;
+  if (OK(cm_txn_begin(&rw, reader))) {
+    EXPECT(cm_txn_begin_snapshot(&snap, reader), CM_ERR_STATE);
+    CHECK_STR(cm_last_error_code(), "txn.snapshot_in_transaction");
+    CHECK(snap == NULL);
+    OK(cm_txn_rollback(rw));
+  }
+  cm_txn_free(rw);
+  EXPECT(cm_txn_begin_snapshot(NULL, reader), CM_ERR_INVALID_ARGUMENT);
+  EXPECT(cm_txn_begin_snapshot(&snap, NULL), CM_ERR_INVALID_ARGUMENT);
+  cm_session_free(writer);
+  cm_session_free(reader);
   cm_store_free(store);
 }
 
@@ -1072,6 +1215,8 @@ static const test_case kTests[] = {
     {"null_arguments", test_null_arguments},
     {"csv_columns", test_csv_columns},
     {"create_many", test_create_many},
+    {"contact_add_many", test_contact_add_many},
+    {"snapshot_transaction", test_snapshot_transaction},
     {"export_import_round_trip", test_export_import_round_trip},
     {"rejected_rows_are_reported", test_rejected_rows_are_reported},
     {"strict_mode_imports_nothing", test_strict_mode_imports_nothing},

@@ -270,6 +270,18 @@ CM_API cm_status cm_session_is_service(int* out, const cm_session* session);
  *  through the session until commit/rollback belong to it. */
 CM_API cm_status cm_txn_begin(cm_txn** out, cm_session* session);
 
+/** Begins a read-only snapshot transaction (the C++ Session::snapshot()):
+ *  every read through the session until it ends sees the store as it was
+ *  when it began (REPEATABLE READ READ ONLY on PostgreSQL, served by the
+ *  primary; one read transaction on SQLite). Writes in it fail with
+ *  CM_ERR_BACKEND (`backend.readonly`). Inside a snapshot, cm_txn_begin()
+ *  and cm_txn_begin_snapshot() open savepoints of the same snapshot. End it
+ *  with cm_txn_commit() or cm_txn_rollback() and free it with cm_txn_free().
+ *  @param out receives the transaction. @param session the acting session.
+ *  @return CM_ERR_STATE (`txn.snapshot_in_transaction`) inside a read-write
+ *          transaction of the session; CM_ERR_BACKEND. */
+CM_API cm_status cm_txn_begin_snapshot(cm_txn** out, cm_session* session);
+
 /** Makes the work permanent. When the commit itself fails (CM_ERR_CONFLICT,
  *  CM_ERR_BACKEND) the transaction is rolled back and ended.
  *  @return CM_ERR_STATE when already ended or not the innermost. */
@@ -360,6 +372,24 @@ CM_API cm_status cm_account_stats(char** out_json, cm_session* session, const ch
  *  CM_ERR_VALIDATION, CM_ERR_NOT_FOUND ("account.not_found"),
  *  CM_ERR_CONFLICT ("contact.duplicate_primary", "contact.duplicate_email"). */
 CM_API cm_status cm_contact_add(char** out_json, cm_session* session, const char* contact_json);
+
+/** Validates and inserts several contacts in one transaction, all or
+ *  nothing, through the backend's bulk path (the C++
+ *  ContactRepository::add_many(); the rules of cm_contact_add() hold across
+ *  the batch and against stored contacts).
+ *  @param out_json receives a JSON array of the stored contacts, in input
+ *         order. Free with cm_string_free().
+ *  @param session the acting session.
+ *  @param contacts_json_array a JSON array of contact objects, each read like
+ *         cm_contact_add()'s input ([] inserts nothing).
+ *  @return CM_ERR_VALIDATION listing the errors of every element, fields
+ *          prefixed with its index ("[3].email"; "json.not_array" when the
+ *          document is not an array), and then nothing is stored;
+ *          CM_ERR_NOT_FOUND when an account is not visible; CM_ERR_CONFLICT
+ *          (`contact.duplicate_primary`, `contact.duplicate_email`, within
+ *          the batch or against stored contacts); CM_ERR_BACKEND. */
+CM_API cm_status cm_contact_add_many(char** out_json, cm_session* session,
+                                     const char* contacts_json_array);
 
 /** The contact `id` as JSON. @return CM_ERR_NOT_FOUND. */
 CM_API cm_status cm_contact_get(char** out_json, cm_session* session, int64_t id);
