@@ -28,6 +28,15 @@ std::string account_visible(std::string_view table, bool service) {
   return "(" + t + ".created_by = :uid OR " + t + ".updated_by = :uid)";
 }
 
+// The same predicate on customer_accounts written unindexable (unary +), for
+// statements that another index must drive: left indexable, the planner may
+// answer the OR through the created_by / updated_by indexes (every account of
+// the user, then a sort) and probe the selective term per row.
+std::string account_visible_as_filter(bool service) {
+  if (service) return "1";
+  return "(+customer_accounts.created_by = :uid OR +customer_accounts.updated_by = :uid)";
+}
+
 // The contact policies: the contact's account (customer_contacts row of the
 // statement) is visible. The service role sees every contact; the foreign
 // key guarantees the account exists.
@@ -123,10 +132,7 @@ std::string named_sql(Sql id, bool service) {
       return "SELECT " + accounts +
              " FROM customer_accounts WHERE company_name_key IN (SELECT value FROM "
              "json_each(:name_keys)) AND " +
-             std::string(service ? "1"
-                                 : "(+customer_accounts.created_by = :uid OR "
-                                   "+customer_accounts.updated_by = :uid)") +
-             " ORDER BY id";
+             account_visible_as_filter(service) + " ORDER BY id";
     case Sql::kUpdateAccount:
       return "UPDATE customer_accounts SET company_name = :company_name, "
              "company_name_key = :name_key, customer_type = :customer_type, "
@@ -298,9 +304,7 @@ constexpr std::string_view kFtsMatch =
 // left to right and stops once the LIMIT is reached.
 std::string ranked_account_search_sql(const AccountSearchShape& shape, bool service) {
   const std::string columns(kAccountColumns);
-  const std::string visible =
-      service ? "1"
-              : "(+customer_accounts.created_by = :uid OR +customer_accounts.updated_by = :uid)";
+  const std::string visible = account_visible_as_filter(service);
   const std::string filters = account_filters(shape, false);
   const std::string key_prefix = "substr(company_name_key, 1, length(:text_key)) = :text_key";
   const std::string tier_where[3] = {
@@ -336,10 +340,8 @@ std::string account_search_sql(const AccountSearchShape& shape, bool service) {
   // updated_by indexes (every account of the user, then a sort) and probe
   // the match list per row: 7x the CPU time of driving from the match at 10k
   // accounts (docs/benchmarks.md). Unary + keeps those two terms as filters.
-  std::string visible = account_visible("customer_accounts", service);
-  if (shape.match && !service) {
-    visible = "(+customer_accounts.created_by = :uid OR +customer_accounts.updated_by = :uid)";
-  }
+  const std::string visible = shape.match ? account_visible_as_filter(service)
+                                          : account_visible("customer_accounts", service);
   std::string sql =
       "SELECT " + std::string(kAccountColumns) + " FROM customer_accounts WHERE " + visible;
   if (shape.match) sql += " AND " + std::string(kFtsMatch);
