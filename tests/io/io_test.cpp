@@ -654,8 +654,8 @@ BOOST_AUTO_TEST_CASE(backup_is_the_snapshot_it_runs_in) {
   const Id late_id = writer.accounts().create(late).id;
   const BackupKind kind = backup(service, dir / "backup");
   tx.commit();
-  BOOST_TEST((kind == (test::backend_label() == "sqlite" ? BackupKind::SqliteFile
-                                                           : BackupKind::Ndjson)));
+  BOOST_TEST(
+      (kind == (test::backend_label() == "sqlite" ? BackupKind::SqliteFile : BackupKind::Ndjson)));
   BOOST_CHECK_THROW(restore_account(service, dir / "backup", late_id), NotFound);
   BOOST_TEST(!std::filesystem::exists(dir / "backup.partial"));
   // Taken after the commit, the backup has it.
