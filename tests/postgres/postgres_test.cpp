@@ -348,7 +348,7 @@ BOOST_AUTO_TEST_CASE(name_match_function_called_directly_reveals_only_visible_id
   RawApp raw(f.db);
   const std::string call =
       "SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') "
-      "FROM custmgmt_account_name_matches(ARRAY['acme'])";
+      "FROM custmgmt_account_name_matches(ARRAY['acme']) AS m(id)";
   {
     pqxx::work tx(raw.conn);
     act_as(tx, kUserA);
