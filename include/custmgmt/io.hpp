@@ -244,7 +244,8 @@ struct IntegrityProblem {
 /// database (backend::Connection::check_integrity()): on SQLite
 /// `PRAGMA integrity_check` (`integrity_check`), `PRAGMA foreign_key_check`
 /// (`foreign_key_check`) and FTS5's integrity check of every full-text
-/// index (`fts_sync`); on PostgreSQL indexes left invalid
+/// index (`fts_sync`) and the tag table against the accounts' tags,
+/// created_at and customer_type (`tag_sync`); on PostgreSQL indexes left invalid
 /// (`index_invalid`), constraints not validated (`constraint_not_valid`),
 /// contacts without their account (`foreign_key_check`) and row-level
 /// security off or not forced (`row_level_security`). Then, for every

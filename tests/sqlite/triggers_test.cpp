@@ -1,5 +1,6 @@
 // The triggers that keep the FTS5 indexes and the tag table in step with the
 // rows, checked from behind the API with a raw connection.
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <string>
 #include <vector>
@@ -118,6 +119,74 @@ BOOST_AUTO_TEST_CASE(tag_table_follows_the_tags_column) {
   BOOST_TEST(s.raw.integer("SELECT count(*) FROM customer_account_tags t "
                            "WHERE NOT EXISTS (SELECT 1 FROM customer_accounts a, json_each(a.tags) "
                            "j WHERE a.id = t.account_id AND j.value = t.tag)") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(tag_rows_copy_created_at_and_type_and_follow_their_changes) {
+  FileStore s;
+  auto a = s.session.accounts().create(make_account("A", {"vip", "north"}));
+  const auto b = s.session.accounts().create(make_account("B", {"vip"}, CustomerType::Residential));
+  const std::string ia = std::to_string(a.id), ib = std::to_string(b.id);
+  const auto copies = [&] {
+    return s.raw.texts(
+        "SELECT t.account_id || ':' || t.tag || ':' || (t.created_at = a.created_at) || ':' || "
+        "t.customer_type FROM customer_account_tags t JOIN customer_accounts a ON a.id = "
+        "t.account_id ORDER BY t.account_id, t.tag");
+  };
+  BOOST_TEST(
+      copies() == (std::vector<std::string>{ia + ":north:1:Commercial", ia + ":vip:1:Commercial",
+                                            ib + ":vip:1:Residential"}),
+      boost::test_tools::per_element());
+
+  // Through the library: type and tags in one update.
+  a.customer_type = CustomerType::Residential;
+  a.tags = {"vip", "east"};
+  a = s.session.accounts().update(a);
+  BOOST_TEST(
+      copies() == (std::vector<std::string>{ia + ":east:1:Residential", ia + ":vip:1:Residential",
+                                            ib + ":vip:1:Residential"}),
+      boost::test_tools::per_element());
+
+  // Through raw SQL below the library: created_at and the type alone.
+  s.raw.exec(
+      "UPDATE customer_accounts SET created_at = 42, customer_type = 'Commercial' "
+      "WHERE id = " +
+      ib);
+  BOOST_TEST(s.raw.texts("SELECT created_at || ':' || customer_type FROM customer_account_tags "
+                         "WHERE account_id = " +
+                         ib) == (std::vector<std::string>{"42:Commercial"}),
+             boost::test_tools::per_element());
+  auto service = s.store.service();
+  BOOST_TEST(verify(service).empty());
+}
+
+BOOST_AUTO_TEST_CASE(verify_reports_tag_rows_out_of_step_with_their_account) {
+  FileStore s;
+  const auto a = s.session.accounts().create(make_account("A", {"vip", "north"}));
+  const auto b = s.session.accounts().create(make_account("B", {"south"}));
+  const std::string ia = std::to_string(a.id), ib = std::to_string(b.id);
+  // A raw writer that forgot one row, left one that is no tag of the account
+  // and copied a wrong created_at.
+  s.raw.exec("DELETE FROM customer_account_tags WHERE account_id = " + ia + " AND tag = 'north'");
+  s.raw.exec(
+      "INSERT INTO customer_account_tags (account_id, tag, created_at, customer_type) "
+      "SELECT id, 'stale', created_at, customer_type FROM customer_accounts WHERE id = " +
+      ib);
+  s.raw.exec("UPDATE customer_account_tags SET created_at = created_at + 1 WHERE account_id = " +
+             ib + " AND tag = 'south'");
+  auto service = s.store.service();
+  std::vector<std::string> found;
+  for (const auto& p : verify(service)) {
+    if (p.check == "tag_sync") found.push_back(p.message);
+  }
+  std::sort(found.begin(), found.end());
+  BOOST_TEST(found == (std::vector<std::string>{
+                          "customer_account_tags lacks account " + ia + " tag 'north'",
+                          "customer_account_tags row account " + ib +
+                              " tag 'south' differs from the account in created_at or "
+                              "customer_type",
+                          "customer_account_tags row account " + ib +
+                              " tag 'stale' is not among the account's tags"}),
+             boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(tags_with_json_special_characters_survive_the_round_trip) {

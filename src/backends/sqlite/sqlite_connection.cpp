@@ -244,6 +244,8 @@ std::vector<Account> SqliteConnection::insert_accounts(const std::vector<Account
       auto stmt = statement(Sql::kInsertAccountTag, "insert_account");
       stmt.bind(":id", id);
       stmt.bind(":tag", tag);
+      stmt.bind(":now", now);
+      stmt.bind(":customer_type", to_string(account.customer_type));
       stmt.run();
     }
     // What RETURNING would have read back: the bound values.

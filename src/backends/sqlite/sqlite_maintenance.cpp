@@ -32,6 +32,23 @@ std::vector<std::string> text_rows(sqlite3* db, const std::string& sql, const ch
   return rows;
 }
 
+// One line per tag row out of step with its account (see check_integrity()).
+constexpr const char* kTagSyncCheckSql =
+    "SELECT 'customer_account_tags lacks account ' || a.id || ' tag ' || quote(j.value) "
+    "FROM customer_accounts a, json_each(a.tags) j WHERE j.type = 'text' AND NOT EXISTS "
+    "(SELECT 1 FROM customer_account_tags t WHERE t.tag = j.value AND t.account_id = a.id) "
+    "UNION ALL "
+    "SELECT 'customer_account_tags row account ' || t.account_id || ' tag ' || quote(t.tag) || "
+    "CASE WHEN a.id IS NULL THEN ' has no account' "
+    "WHEN NOT EXISTS (SELECT 1 FROM json_each(a.tags) j WHERE j.type = 'text' AND "
+    "j.value = t.tag) THEN ' is not among the account''s tags' "
+    "ELSE ' differs from the account in created_at or customer_type' END "
+    "FROM customer_account_tags t LEFT JOIN customer_accounts a ON a.id = t.account_id "
+    "WHERE a.id IS NULL OR t.created_at IS NOT a.created_at OR "
+    "t.customer_type IS NOT a.customer_type OR NOT EXISTS (SELECT 1 FROM json_each(a.tags) j "
+    "WHERE j.type = 'text' AND j.value = t.tag) "
+    "LIMIT 100";
+
 }  // namespace
 
 bool SqliteConnection::backup_to_file(const std::filesystem::path& file) {
@@ -67,6 +84,14 @@ std::vector<IntegrityProblem> SqliteConnection::check_integrity() {
   }
   for (const auto& row : text_rows(db_.get(), "PRAGMA foreign_key_check", "foreign_key_check")) {
     problems.push_back({"foreign_key_check", "table rowid parent fkid: " + row});
+  }
+  // The tag table against the accounts' JSON tags and the columns it copies
+  // (migration 0003): a row missing, left over, or with another created_at
+  // or customer_type than its account. Rows written by raw SQL that forgot
+  // them are the likely cause (the library writes them itself, migration
+  // 0002). Reported up to a bound, like integrity_check.
+  for (const auto& row : text_rows(db_.get(), kTagSyncCheckSql, "tag_sync_check")) {
+    problems.push_back({"tag_sync", row});
   }
   // FTS5's own check compares an index with its content table. It is an
   // INSERT that changes nothing, run in a savepoint rolled back, so it works

@@ -122,7 +122,10 @@ std::string named_sql(Sql id, bool service) {
     case Sql::kInsertAccountFts:
       return "INSERT INTO customer_accounts_fts (rowid, company_name) VALUES (:id, :company_name)";
     case Sql::kInsertAccountTag:
-      return "INSERT OR IGNORE INTO customer_account_tags (account_id, tag) VALUES (:id, :tag)";
+      // The account's created_at and customer_type are copied onto its tag
+      // rows (migration 0003), so that tag filters walk them in search order.
+      return "INSERT OR IGNORE INTO customer_account_tags (account_id, tag, created_at, "
+             "customer_type) VALUES (:id, :tag, :now, :customer_type)";
     case Sql::kSelectAccount:
       return "SELECT " + accounts + " FROM customer_accounts WHERE id = :id AND " +
              account_visible("customer_accounts", service);
