@@ -2,7 +2,8 @@
 // process and run. See docs/benchmarks.md for what each number means.
 //
 //   custmgmt-bench [--scale N] [--backend sqlite|postgres|all] [--queries N]
-//                  [--reads N] [--updates N] [--seed N] [--dir DIR] [--out FILE]
+//                  [--reads N] [--updates N] [--seed N] [--row-limit N]
+//                  [--io | --no-io] [--dir DIR] [--out FILE]
 //
 // PostgreSQL runs when CUSTMGMT_BENCH_PG_URI or CUSTMGMT_TEST_PG_URI is set
 // (the database is migrated down and up again: use a scratch database).
@@ -27,10 +28,23 @@ boost::json::object run_postgres(const Options& o);
 
 namespace {
 
-[[noreturn]] void usage() {
-  std::cerr << "usage: custmgmt-bench [--scale N] [--backend sqlite|postgres|all] [--queries N] "
-               "[--reads N] [--updates N] [--seed N] [--dir DIR] [--out FILE]\n";
-  std::exit(2);
+[[noreturn]] void usage(int rc = 2) {
+  (rc == 0 ? std::cout : std::cerr)
+      << "usage: custmgmt-bench [--scale N] [--backend sqlite|postgres|all] [--queries N]\n"
+         "                      [--reads N] [--updates N] [--seed N] [--row-limit N]\n"
+         "                      [--io | --no-io] [--dir DIR] [--out FILE]\n"
+         "  --scale N       accounts of the data set (default 10000)\n"
+         "  --row-limit N   accounts the row-by-row (straightforward) loaders insert, into the\n"
+         "                  empty and into the populated store (default: the scale up to\n"
+         "                  100000, else 20000); their rate is reported over that prefix\n"
+         "  --io, --no-io   the import_accounts/export_accounts rows (default: on up to\n"
+         "                  100000 accounts, off above)\n"
+         "  --queries N     search queries (default 1000); --reads N point reads (1000);\n"
+         "  --updates N     single-row updates (300); --seed N data set (42)\n"
+         "  --dir DIR       scratch directory for SQLite files; --out FILE the JSON result\n"
+         "PostgreSQL runs when CUSTMGMT_BENCH_PG_URI or CUSTMGMT_TEST_PG_URI is set (the\n"
+         "database's schema is dropped and recreated: use a scratch database).\n";
+  std::exit(rc);
 }
 
 std::string machine_memory() {
@@ -66,6 +80,14 @@ int main(int argc, char** argv) {
       o.updates = std::stoi(value());
     } else if (a == "--seed") {
       o.seed = std::stoull(value());
+    } else if (a == "--row-limit") {
+      o.row_limit = std::stoll(value());
+    } else if (a == "--io") {
+      o.io = 1;
+    } else if (a == "--no-io") {
+      o.io = 0;
+    } else if (a == "--help" || a == "-h") {
+      usage(0);
     } else if (a == "--dir") {
       o.dir = value();
     } else if (a == "--out") {
@@ -74,7 +96,7 @@ int main(int argc, char** argv) {
       usage();
     }
   }
-  if (o.scale < 100 || o.queries < 5 || o.reads < 1 || o.updates < 1) usage();
+  if (o.scale < 100 || o.queries < 5 || o.reads < 1 || o.updates < 1 || o.row_limit < 0) usage();
   if (backend != "all" && backend != "sqlite" && backend != "postgres") usage();
   if (o.dir.empty()) {
     char tmpl[] = "/tmp/custmgmt-bench-XXXXXX";
@@ -96,6 +118,8 @@ int main(int argc, char** argv) {
   result["machine"] = machine;
   result["accounts"] = o.scale;
   result["rows"] = bench::total_rows(o.seed, o.scale);
+  result["row_by_row_accounts"] = o.row_accounts();
+  result["io"] = o.run_io();
 
   boost::json::object backends;
   int rc = 0;

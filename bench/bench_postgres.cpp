@@ -5,8 +5,9 @@
 // schema is removed and recreated through the library's migrations
 // (Store::migrate(0) then up), so the raw loaders see exactly the library's
 // tables, indexes, triggers and RLS policies. The library import runs last and
-// its data stays for the query workloads. The "same SQL" statements are
-// copies of src/backends/postgres/postgres_statements.cpp; keep them in step.
+// its data stays for the query workloads. "Same SQL raw" runs the library's
+// prepared statements (src/backends/postgres/postgres_statements.cpp, compiled
+// into this program) with the parameters PostgresConnection binds.
 #include <libpq-fe.h>
 
 #include <cstdio>
@@ -17,77 +18,24 @@
 #include <string>
 #include <vector>
 
+#include "backends/postgres/postgres_rows.hpp"
+#include "backends/postgres/postgres_statements.hpp"
 #include "bench_util.hpp"
 #include "custmgmt/backend.hpp"
+#include "domain/search_text.hpp"
 
 namespace bench {
 
 namespace {
 
 using custmgmt::backend::search_key;
+namespace lib = custmgmt::detail::postgres;
+using lib::Stmt;
 using Params = std::vector<std::optional<std::string>>;
 
-std::string micros(const std::string& column) {
-  return "coalesce((extract(epoch FROM " + column + ") * 1000000)::int8, 0)";
-}
-std::string micros_or_null(const std::string& column) {
-  return "(extract(epoch FROM " + column + ") * 1000000)::int8";
-}
 std::string timestamp(const std::string& param) {
   return "(timestamptz 'epoch' + " + param + "::int8 * interval '1 microsecond')";
 }
-std::string address_columns(const std::string& column) {
-  std::string out;
-  for (const char* key : {"street", "city", "state", "zip", "country"}) {
-    out += "coalesce(" + column + " ->> '" + key + "', ''), ";
-  }
-  return out;
-}
-std::string account_columns() {
-  return "id, company_name, customer_type, " + address_columns("billing_address") +
-         address_columns("service_address") + "account_notes, coalesce(tags, '{}'), " +
-         micros("created_at") + ", " + micros("updated_at") +
-         ", created_by::text, updated_by::text, " + micros_or_null("archived_at") + ", version";
-}
-std::string contact_columns() {
-  return "id, customer_account_id, contact_name, email, phone, phone_extension, phone_display, "
-         "role, coalesce(is_primary_contact, false), contact_notes, " +
-         micros("created_at") + ", " + micros("updated_at") +
-         ", created_by::text, updated_by::text, version";
-}
-
-// The library's account search (relevance order with text, created order
-// without), a copy of search_accounts() in postgres_statements.cpp.
-std::string search_sql(bool relevance) {
-  const std::string text_filter =
-      "($1::text[] IS NULL OR ((custmgmt_prefix_query($1::text[]) IS NULL OR "
-      "custmgmt_name_tsv(company_name) @@ custmgmt_prefix_query($1::text[])) AND NOT EXISTS "
-      "(SELECT 1 FROM unnest(custmgmt_unindexed_words($1::text[])) AS w WHERE strpos(' ' || "
-      "company_name_key, ' ' || w) = 0)))";
-  std::string after, by;
-  if (relevance) {
-    const std::string t =
-        "(CASE WHEN company_name_key = $2::text THEN 0 WHEN left(company_name_key, "
-        "length($2::text)) = $2::text THEN 1 ELSE 2 END)";
-    after = "(" + t + ", company_name_key, id) > ($9::int8, $10::text, $11::int8)";
-    by = t + ", company_name_key, id";
-  } else {
-    after = "(created_at, id) < (" + timestamp("$9") + ", $11::int8)";
-    by = "created_at DESC, id DESC";
-  }
-  return "SELECT " + account_columns() + " FROM customer_accounts WHERE " + text_filter +
-         " AND ($2::text IS NULL OR true)"
-         " AND ($3::text IS NULL OR customer_type = $3::text)"
-         " AND ($4::text[] IS NULL OR tags && $4::text[])"
-         " AND ($5::text[] IS NULL OR tags @> $5::text[])"
-         " AND ($6::int8 IS NULL OR created_at >= " +
-         timestamp("$6") + ") AND ($7::int8 IS NULL OR created_at < " + timestamp("$7") +
-         ") AND (CASE $8::int4 WHEN 0 THEN archived_at IS NULL WHEN 2 THEN archived_at IS NOT "
-         "NULL ELSE true END)"
-         " AND ($9::int8 IS NULL OR $10::text IS NULL OR $11::int8 IS NULL OR " +
-         after + ") ORDER BY " + by + " LIMIT $12::int8";
-}
-
 std::string array_literal(const std::vector<std::string>& values) {
   std::string out = "{";
   for (std::size_t i = 0; i < values.size(); ++i) {
@@ -102,27 +50,35 @@ std::string array_literal(const std::vector<std::string>& values) {
   return out + "}";
 }
 
-std::optional<std::string> array_or_null(const std::vector<std::string>& values) {
-  if (values.empty()) return std::nullopt;
-  return array_literal(values);
-}
-
 std::string claims(const char* role) {
   return std::string("{\"sub\":\"") + kUser + "\",\"role\":\"" + role + "\"}";
 }
 
-// A raw libpqxx client that acts like the library: custom plans, the acting
-// role set per transaction.
+// A raw libpqxx client. `like_library`: the library's session settings
+// (custom plans) and its prepared statements; the acting role is set per
+// transaction with the library's kActor statement either way.
 class Raw {
  public:
-  Raw(const std::string& uri, bool custom_plans) : conn_(uri) {
-    if (custom_plans) pqxx::nontransaction(conn_).exec("SET plan_cache_mode = force_custom_plan");
-    conn_.prepare("actor",
-                  "SELECT set_config('role', $1::text, true), "
-                  "set_config('request.jwt.claims', $2::text, true)");
+  Raw(const std::string& uri, bool like_library) : conn_(uri) {
+    if (like_library) {
+      pqxx::nontransaction(conn_).exec("SET plan_cache_mode = force_custom_plan");
+    }
+    // Prepared lazily by libpqxx, on first use.
+    for (std::size_t i = 0; i < lib::kStmtCount; ++i) {
+      const auto id = static_cast<Stmt>(i);
+      conn_.prepare(lib::statement_name(id), lib::statement_sql(id));
+    }
   }
   pqxx::connection& conn() { return conn_; }
-  void act(pqxx::work& tx, const char* role) { tx.exec_prepared("actor", role, claims(role)); }
+  void act(pqxx::work& tx, const char* role) {
+    lib::Params p;
+    p.text(role).text(claims(role));
+    exec(tx, Stmt::kActor, p);
+  }
+  pqxx::result exec(pqxx::work& tx, Stmt id, lib::Params& p) {
+    return tx.exec_prepared(lib::statement_name(id),
+                            pqxx::prepare::make_dynamic_params(p.pointers()));
+  }
   pqxx::result exec(pqxx::work& tx, const std::string& sql, const Params& params) {
     auto it = names_.find(sql);
     if (it == names_.end()) {
@@ -201,6 +157,8 @@ std::pair<double, double> raw_straightforward_import(const std::string& uri, con
       }
     }
     seconds += seconds_since(t0);
+    progress("postgresql row-by-row insert", start + static_cast<std::int64_t>(gen.size()) - begin,
+             end - begin);
   }
   t0 = Clock::now();
   tx.commit();
@@ -327,6 +285,7 @@ std::pair<double, double> raw_best_import(const std::string& uri, const Options&
                   contacts);
       }
       seconds += seconds_since(t0);
+      progress("postgresql COPY", start + static_cast<std::int64_t>(gen.size()), o.scale);
     }
     t0 = Clock::now();
     pq_ok(c, PQexec(c, "COMMIT"), "COMMIT");
@@ -362,63 +321,103 @@ void spread_created_at(const std::string& uri, const Options& o) {
 
 // ---- queries --------------------------------------------------------------
 
-Params search_params(const GenQuery& q) {
-  Params p;
-  if (q.text) {
-    p.push_back(array_literal(custmgmt::backend::search_words(*q.text)));
-    p.push_back(search_key(*q.text));
-  } else {
-    p.push_back(std::nullopt);
-    p.push_back(std::string());
-  }
+// The parameters PostgresConnection::search_accounts() binds for the
+// library's search of `q` (domain layer: account_repository.cpp).
+lib::Params search_params(const GenQuery& q, const std::optional<custmgmt::backend::SortKey>& after,
+                          std::size_t limit) {
+  lib::Params p;
+  p.text_array(q.text ? custmgmt::backend::search_words(*q.text) : std::vector<std::string>(), true)
+      .text(q.text ? search_key(*q.text) : std::string());
   if (q.residential) {
-    p.push_back(std::string(*q.residential ? "Residential" : "Commercial"));
+    p.text(std::string(*q.residential ? "Residential" : "Commercial"));
   } else {
-    p.push_back(std::nullopt);
+    p.null();
   }
-  p.push_back(array_or_null(q.tags_any));
-  p.push_back(array_or_null(q.tags_all));
-  p.push_back(q.created_from_us ? std::optional(std::to_string(*q.created_from_us)) : std::nullopt);
-  p.push_back(q.created_to_us ? std::optional(std::to_string(*q.created_to_us)) : std::nullopt);
-  p.push_back(std::string("0"));
+  p.text_array(q.tags_any, true)
+      .text_array(q.tags_all, true)
+      .text(q.created_from_us ? std::optional(std::to_string(*q.created_from_us)) : std::nullopt)
+      .text(q.created_to_us ? std::optional(std::to_string(*q.created_to_us)) : std::nullopt)
+      .bigint(std::int64_t{0});  // archived: exclude
+  if (after) {
+    p.bigint(after->number).text(after->text).bigint(after->id);
+  } else {
+    p.null().null().null();
+  }
+  p.bigint(static_cast<std::int64_t>(limit));
   return p;
 }
 
-bool run_same_sql(Raw& raw, const GenQuery& q, bool second, Sample& out) {
-  const std::string sql = search_sql(q.text.has_value());
-  Params p = search_params(q);
-  p.insert(p.end(), {std::nullopt, std::nullopt, std::nullopt, std::to_string(kPageSize + 1)});
+// One page of the library's search of `q` for a user session, as
+// PostgresConnection::search_accounts() runs it: relevance order in two
+// statements (tiers 0 and 1, then tier 2 only when the page is not full),
+// created order in one. Returns the rows, each field read as text.
+std::vector<pqxx::row> library_search_page(Raw& raw, pqxx::work& tx, const GenQuery& q,
+                                           const std::optional<custmgmt::backend::SortKey>& after,
+                                           std::size_t limit, std::vector<pqxx::result>& keep) {
+  const auto page = [&](Stmt id, const std::optional<custmgmt::backend::SortKey>& a,
+                        std::size_t n) {
+    auto p = search_params(q, a, n);
+    keep.push_back(raw.exec(tx, id, p));
+    consume(keep.back());
+    return std::vector<pqxx::row>(keep.back().begin(), keep.back().end());
+  };
+  if (!q.text) return page(Stmt::kSearchAccountsCreatedDesc, after, limit);
+  const auto words = custmgmt::backend::search_words(*q.text);
+  const Stmt named = custmgmt::detail::prefix_implies_text_match(words)
+                         ? Stmt::kSearchAccountsPrefix
+                         : Stmt::kSearchAccountsNamed;
+  // relevance_search() in postgres_connection.cpp.
+  std::vector<pqxx::row> out;
+  std::optional<custmgmt::backend::SortKey> other_after = after;
+  if (!after || after->number <= 1) {
+    out = page(named, after, limit);
+    if (out.size() >= limit) return out;
+    other_after.reset();
+  }
+  auto rest = page(Stmt::kSearchAccountsOtherVisible, other_after, limit - out.size());
+  out.insert(out.end(), rest.begin(), rest.end());
+  return out;
+}
+
+void page_ids(const std::vector<pqxx::row>& rows, std::vector<custmgmt::Id>* ids) {
+  if (!ids) return;
+  for (const auto& r : rows) ids->push_back(r[0].as<custmgmt::Id>());
+}
+
+bool run_same_sql(Raw& raw, const GenQuery& q, bool second, Sample& out,
+                  std::vector<custmgmt::Id>* ids) {
+  std::vector<pqxx::result> keep;
   Stopwatch watch;
-  pqxx::result r;
+  std::vector<pqxx::row> rows;
   {
     pqxx::work tx(raw.conn());
     raw.act(tx, "authenticated");
-    r = raw.exec(tx, sql, p);
-    consume(r);
+    rows = library_search_page(raw, tx, q, std::nullopt, kPageSize + 1, keep);
     tx.commit();
   }
   if (!second) {
     out = watch.finish();
+    page_ids(rows, ids);
     return true;
   }
-  if (r.size() <= kPageSize) return false;
-  const auto last = r[kPageSize - 1];
-  const std::string id = last[0].c_str();
+  if (rows.size() <= kPageSize) return false;
+  // The cursor the library makes from the last row of page one (key_of()).
+  const custmgmt::Account last = lib::read_account(rows[kPageSize - 1]);
+  custmgmt::backend::SortKey key;
+  key.id = last.id;
   if (q.text) {
-    const std::string key = search_key(last[1].c_str());
-    p[8] = std::to_string(custmgmt::backend::relevance_tier(key, search_key(*q.text)));
-    p[9] = key;
+    key.text = search_key(last.company_name);
+    key.number = custmgmt::backend::relevance_tier(key.text, search_key(*q.text));
   } else {
-    p[8] = last[15].c_str();  // created_at micros
-    p[9] = std::string();
+    key.number = custmgmt::to_micros(last.created_at);
   }
-  p[10] = id;
   watch = Stopwatch();
   pqxx::work tx(raw.conn());
   raw.act(tx, "authenticated");
-  consume(raw.exec(tx, sql, p));
+  rows = library_search_page(raw, tx, q, key, kPageSize + 1, keep);
   tx.commit();
   out = watch.finish();
+  page_ids(rows, ids);
   return true;
 }
 
@@ -468,14 +467,17 @@ bool run_straightforward(Raw& raw, const GenQuery& q, bool second, Sample& out) 
   return !second || !r.empty();
 }
 
+// get(id) then contacts().list(id): kSelectAccount, then the contact search
+// of one account in (primary, name) order, a page of 50 (+1); one
+// transaction each, as the library runs them.
 Sample raw_point_read(Raw& raw, custmgmt::Id id) {
   const Stopwatch watch;
-  const std::string sid = std::to_string(id);
   {
     pqxx::work tx(raw.conn());
     raw.act(tx, "authenticated");
-    const auto r = raw.exec(
-        tx, "SELECT " + account_columns() + " FROM customer_accounts WHERE id = $1::int8", {sid});
+    lib::Params p;
+    p.bigint(id);
+    const auto r = raw.exec(tx, Stmt::kSelectAccount, p);
     if (r.empty()) throw std::runtime_error("raw point read found nothing");
     consume(r);
     tx.commit();
@@ -483,37 +485,53 @@ Sample raw_point_read(Raw& raw, custmgmt::Id id) {
   {
     pqxx::work tx(raw.conn());
     raw.act(tx, "authenticated");
-    consume(raw.exec(tx,
-                     "SELECT " + contact_columns() +
-                         " FROM customer_contacts WHERE customer_account_id = $1::int8 ORDER BY "
-                         "(CASE WHEN coalesce(is_primary_contact, false) THEN 1 ELSE 0 END) "
-                         "DESC, contact_name_key, id LIMIT $2::int8",
-                     {sid, std::to_string(kPageSize + 1)}));
+    lib::Params p;
+    p.null()
+        .text(std::string())
+        .null()
+        .null()
+        .bigint(id)
+        .null()
+        .null()
+        .null()
+        .bigint(static_cast<std::int64_t>(kPageSize + 1));
+    consume(raw.exec(tx, Stmt::kSearchContactsPrimaryThenName, p));
     tx.commit();
   }
   return watch.finish();
 }
 
+// update(a): kUpdateAccount.
 Sample raw_update(Raw& raw, const custmgmt::Account& a) {
   const Stopwatch watch;
   pqxx::work tx(raw.conn());
   raw.act(tx, "authenticated");
-  const auto r = raw.exec(
-      tx,
-      "UPDATE customer_accounts SET company_name = $2::text, company_name_key = $3::text, "
-      "customer_type = $4::text, billing_address = $5::jsonb, service_address = $6::jsonb, "
-      "account_notes = $7::text, tags = $8::text[], updated_by = "
-      "coalesce(custmgmt_audit_user($9::uuid), updated_by), version = version + 1 WHERE id = "
-      "$1::int8 AND version = $10::int8 RETURNING " +
-          account_columns(),
-      {std::to_string(a.id), a.company_name, search_key(a.company_name),
-       std::string(custmgmt::to_string(a.customer_type)), custmgmt::to_json(a.billing_address),
-       custmgmt::to_json(a.service_address), a.account_notes, array_literal(a.tags),
-       std::string(kUser), std::to_string(a.version)});
+  lib::Params p;
+  p.bigint(a.id)
+      .text(a.company_name)
+      .text(search_key(a.company_name))
+      .text(std::string(custmgmt::to_string(a.customer_type)))
+      .text(custmgmt::to_json(a.billing_address))
+      .text(custmgmt::to_json(a.service_address))
+      .text(a.account_notes)
+      .text_array(a.tags)
+      .text(std::string(kUser))
+      .bigint(a.version);
+  const auto r = raw.exec(tx, Stmt::kUpdateAccount, p);
   consume(r);
   tx.commit();
   if (r.size() != 1) throw std::runtime_error("raw update changed no row");
   return watch.finish();
+}
+
+// Removes the accounts after the first `keep` (and their contacts and tag
+// rows, by cascade) as the service role.
+void delete_accounts_after(const std::string& uri, std::int64_t keep) {
+  Raw raw(uri, false);
+  pqxx::work tx(raw.conn());
+  raw.act(tx, "service_role");
+  raw.exec(tx, "DELETE FROM customer_accounts WHERE id > $1::int8", {std::to_string(keep)});
+  tx.commit();
 }
 
 }  // namespace
@@ -521,53 +539,52 @@ Sample raw_update(Raw& raw, const custmgmt::Account& a) {
 boost::json::object run_postgres(const Options& o) {
   boost::json::object out;
   const std::string& uri = o.pg_uri;
-  const std::int64_t accounts = o.scale;
+  const std::int64_t row_n = o.row_accounts();
 
-  std::fprintf(stderr, "postgresql: import (straightforward raw)\n");
-  reset_schema(uri);
-  const auto straight =
-      run_in_child([&] { return raw_straightforward_import(uri, o, 0, o.scale); });
-  std::fprintf(
-      stderr, "postgresql: import (straightforward raw, next accounts into the populated store)\n");
-  const auto straight_populated =
-      run_in_child([&] { return raw_straightforward_import(uri, o, o.scale, 2 * o.scale); });
-  std::fprintf(stderr, "postgresql: import (raw COPY)\n");
+  std::fprintf(stderr, "postgresql: import (raw COPY, %lld accounts)\n",
+               static_cast<long long>(o.scale));
   reset_schema(uri);
   const auto best = run_in_child([&] { return raw_best_import(uri, o); });
-  out["io"] = run_io_workloads(
-      o,
-      [&] {
-        reset_schema(uri);
-        return uri;
-      },
-      ratio(best.count, best.seconds), ratio(straight.count, straight.seconds),
-      ratio(straight_populated.count, straight_populated.seconds));
-  std::fprintf(stderr, "postgresql: import (library)\n");
+  // The populated store: the COPY store (every account of the scale); the
+  // straightforward loader and then the library add the next `row_n`
+  // accounts, the former's rows deleted in between.
+  std::fprintf(stderr,
+               "postgresql: import (straightforward raw, next %lld accounts into the populated "
+               "store)\n",
+               static_cast<long long>(row_n));
+  const auto straight_populated =
+      run_in_child([&] { return raw_straightforward_import(uri, o, o.scale, o.scale + row_n); });
+  delete_accounts_after(uri, o.scale);
+  std::fprintf(stderr,
+               "postgresql: import (library, next %lld accounts into the populated store)\n",
+               static_cast<long long>(row_n));
+  const auto lib_populated =
+      run_in_child([&] { return library_import(uri, o, o.scale, o.scale + row_n); });
+  std::fprintf(stderr, "postgresql: import (straightforward raw, %lld accounts)\n",
+               static_cast<long long>(row_n));
   reset_schema(uri);
-  const auto lib = run_in_child([&] { return library_import(uri, o); });
-
-  boost::json::object import;
-  import["library"] = import_json(lib, accounts);
-  import["raw_straightforward"] = import_json(straight, accounts);
-  import["raw_best"] = import_json(best, accounts);
-  import["ratio_library_to_straightforward"] =
-      ratio(ratio(lib.count, lib.seconds), ratio(straight.count, straight.seconds));
-  import["ratio_library_to_best"] =
-      ratio(ratio(lib.count, lib.seconds), ratio(best.count, best.seconds));
-  import["raw_straightforward_populated"] = import_json(straight_populated, accounts);
-  out["import"] = import;
+  const auto straight = run_in_child([&] { return raw_straightforward_import(uri, o, 0, row_n); });
+  if (o.run_io()) {
+    out["io"] = run_io_workloads(
+        o,
+        [&] {
+          reset_schema(uri);
+          return uri;
+        },
+        ratio(best.count, best.seconds), ratio(straight.count, straight.seconds),
+        ratio(straight_populated.count, straight_populated.seconds));
+  }
+  std::fprintf(stderr, "postgresql: import (library, %lld accounts)\n",
+               static_cast<long long>(o.scale));
+  reset_schema(uri);
+  const auto lib = run_in_child([&] { return library_import(uri, o, 0, o.scale); });
+  out["import"] = import_results(o, lib, straight, best, lib_populated, straight_populated);
 
   std::fprintf(stderr, "postgresql: spreading created_at over five years, ANALYZE\n");
   spread_created_at(uri, o);
 
   std::fprintf(stderr, "postgresql: export\n");
-  const auto exp = run_in_child([&] { return library_export(uri); });
-  boost::json::object ex;
-  ex["seconds"] = exp.seconds;
-  ex["rows"] = exp.count;
-  ex["rows_per_s"] = ratio(exp.count, exp.seconds);
-  ex["peak_rss_kb"] = exp.peak_rss_kb;
-  out["export"] = ex;
+  out["export"] = export_json(run_in_child([&] { return library_export(uri); }));
 
   std::fprintf(stderr, "postgresql: search, point read, update, stats\n");
   Raw same(uri, true);
@@ -580,8 +597,9 @@ boost::json::object run_postgres(const Options& o) {
     tx.exec("SELECT count(*), sum(length(contact_name)) FROM customer_contacts");
     tx.commit();
   };
-  hooks.same_sql = [&](const GenQuery& q, bool second, Sample& out) {
-    return run_same_sql(same, q, second, out);
+  hooks.same_sql = [&](const GenQuery& q, bool second, Sample& out,
+                       std::vector<custmgmt::Id>* ids) {
+    return run_same_sql(same, q, second, out, ids);
   };
   hooks.straightforward = [&](const GenQuery& q, bool second, Sample& out) {
     return run_straightforward(plain, q, second, out);

@@ -1,20 +1,26 @@
 // SQLite: the library next to the raw sqlite3 C API on the same schema.
 //
 // Every database is created by opening a custmgmt Store on it (so the raw
-// side has exactly the library's schema, indexes and FTS5 triggers); the raw
-// side then works on the file with its own connection. The "same SQL"
-// statements below are copies of what src/backends/sqlite/sqlite_statements.cpp
-// generates for a user session; keep them in step.
+// side has exactly the library's schema, indexes and triggers); the raw side
+// then works on the file with its own connection. "Same SQL raw" runs the
+// statements the library's statement builders generate (see below).
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <chrono>
+#include <climits>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "backends/sqlite/sqlite_fts.hpp"
+#include "backends/sqlite/sqlite_statements.hpp"
 #include "bench_util.hpp"
 #include "custmgmt/backend.hpp"
+#include "domain/search_text.hpp"
 
 namespace bench {
 
@@ -22,14 +28,10 @@ namespace {
 
 using custmgmt::backend::search_key;
 
+// The columns a hand-written client selects (straightforward SQL).
 constexpr const char* kAccountColumns =
     "id, company_name, customer_type, billing_address, service_address, account_notes, tags, "
     "created_at, updated_at, created_by, updated_by, archived_at, version";
-constexpr const char* kContactColumns =
-    "id, customer_account_id, contact_name, email, phone, phone_extension, phone_display, role, "
-    "is_primary_contact, contact_notes, created_at, updated_at, created_by, updated_by, version";
-constexpr const char* kVisible =
-    "(customer_accounts.created_by = :uid OR customer_accounts.updated_by = :uid)";
 
 class Db {
  public:
@@ -202,29 +204,43 @@ double insert_all(Db& db, const Options& o, bool with_id, std::int64_t begin, st
       }
     }
     seconds += seconds_since(t0);
+    progress("sqlite raw insert", start + static_cast<std::int64_t>(gen.size()) - begin,
+             end - begin);
   }
   return seconds;
 }
 
-// The spec's AFTER INSERT triggers (migration 0001). The library's schema
-// no longer has them (migration 0002: the library writes FTS5 and tag rows
-// itself); what a user writes from the spec does, so the straightforward
-// loader's store gets them back.
-constexpr const char* kSpecInsertTriggers =
-    "CREATE TRIGGER IF NOT EXISTS customer_accounts_after_insert AFTER INSERT ON "
-    "customer_accounts BEGIN INSERT INTO customer_accounts_fts(rowid, company_name) VALUES "
-    "(new.id, new.company_name); INSERT OR IGNORE INTO customer_account_tags(account_id, tag) "
-    "SELECT new.id, value FROM json_each(new.tags) WHERE type = 'text'; END; "
-    "CREATE TRIGGER IF NOT EXISTS customer_contacts_after_insert AFTER INSERT ON "
-    "customer_contacts BEGIN INSERT INTO customer_contacts_fts(rowid, contact_name) VALUES "
-    "(new.id, new.contact_name); END";
+// customer_account_tags carries copies of the account's created_at and
+// customer_type (SQLite migration 0003) so that tag filters walk (tag,
+// created_at, id) in keyset order: the tag rows of account row `a` (an alias
+// of customer_accounts, or `new` in a trigger) from its tags column.
+std::string insert_tag_rows(const std::string& a, const std::string& from_where) {
+  return "INSERT OR IGNORE INTO customer_account_tags(account_id, tag, created_at, "
+         "customer_type) SELECT " +
+         a + ".id, j.value, " + a + ".created_at, " + a + ".customer_type FROM " + from_where;
+}
+
+// The spec's AFTER INSERT triggers (migration 0001), writing the tag table's
+// columns. The library's schema no longer has them (migration 0002: the
+// library writes FTS5 and tag rows itself); what a user writes from the spec
+// does, so the straightforward loader's store gets them back.
+std::string spec_insert_triggers() {
+  return "CREATE TRIGGER IF NOT EXISTS customer_accounts_after_insert AFTER INSERT ON "
+         "customer_accounts BEGIN INSERT INTO customer_accounts_fts(rowid, company_name) VALUES "
+         "(new.id, new.company_name); " +
+         insert_tag_rows("new", "json_each(new.tags) j WHERE j.type = 'text'") +
+         "; END; "
+         "CREATE TRIGGER IF NOT EXISTS customer_contacts_after_insert AFTER INSERT ON "
+         "customer_contacts BEGIN INSERT INTO customer_contacts_fts(rowid, contact_name) VALUES "
+         "(new.id, new.contact_name); END";
+}
 
 // (a) What a user writes from the spec: prepared INSERTs in one
 // transaction, every index and FTS trigger live. Accounts [begin, end).
 std::pair<double, double> raw_straightforward_import(const std::string& path, const Options& o,
                                                      std::int64_t begin, std::int64_t end) {
   Db db(path);
-  db.exec(kSpecInsertTriggers);
+  db.exec(spec_insert_triggers());
   auto t0 = Clock::now();
   db.exec("BEGIN IMMEDIATE");
   double seconds = seconds_since(t0);
@@ -241,6 +257,8 @@ std::pair<double, double> raw_straightforward_import(const std::string& path, co
 // builds. One transaction.
 std::pair<double, double> raw_best_import(const std::string& path, const Options& o) {
   Db db(path);
+  const std::string tag_rows =
+      insert_tag_rows("a", "customer_accounts a, json_each(a.tags) j WHERE j.type = 'text'");
   std::vector<std::pair<std::string, std::string>> objects;  // type, sql
   {
     sqlite3_stmt* st = db.stmt(
@@ -263,9 +281,7 @@ std::pair<double, double> raw_best_import(const std::string& path, const Options
   double seconds = seconds_since(t0);
   seconds += insert_all(db, o, true, 0, o.scale);
   t0 = Clock::now();
-  db.exec(
-      "INSERT OR IGNORE INTO customer_account_tags(account_id, tag) SELECT a.id, j.value FROM "
-      "customer_accounts a, json_each(a.tags) j WHERE j.type = 'text'");
+  db.exec(tag_rows);
   db.exec("INSERT INTO customer_accounts_fts(customer_accounts_fts) VALUES ('rebuild')");
   db.exec("INSERT INTO customer_contacts_fts(customer_contacts_fts) VALUES ('rebuild')");
   for (const auto& [type, sql] : objects) db.exec(sql);
@@ -284,62 +300,137 @@ void spread_created_at(const std::string& path, const Options& o) {
     sqlite3_bind_int64(st, 1, make_account(o.seed, i).created_at_us);
     sqlite3_bind_int64(st, 2, i + 1);
     db.step_done(st);
+    progress("spreading created_at", i + 1, o.scale);
   }
   db.exec("COMMIT");
 }
 
 // ---- search ---------------------------------------------------------------
+//
+// "Same SQL raw" runs the library's own statements: the text comes from the
+// statement builders of src/backends/sqlite/sqlite_statements.cpp (compiled
+// into this program), bound with the parameters SqliteConnection binds
+// (sqlite_connection.cpp: search_accounts, select_account, update_account)
+// for a user session of kUser, the keyset of page two as the library
+// computes it from the last row of page one.
 
-std::string tier() {
-  return "(CASE WHEN company_name_key = :text_key THEN 0 WHEN substr(company_name_key, 1, "
-         "length(:text_key)) = :text_key THEN 1 ELSE 2 END)";
+namespace lib = custmgmt::detail::sqlite;
+
+// The library's search of `q` (domain layer: account_repository.cpp).
+struct LibrarySearch {
+  std::vector<std::string> words;
+  std::string text_key;
+  std::vector<std::string> tags_all;  // sorted, distinct (as the connection binds them)
+  lib::TextFilter text;
+  lib::AccountSearchShape shape;
+};
+
+LibrarySearch library_search(lib::FtsQueryBuilder& fts, const GenQuery& q, bool after) {
+  LibrarySearch s;
+  if (q.text) {
+    s.words = custmgmt::backend::search_words(*q.text);
+    s.text_key = search_key(*q.text);
+    s.text = fts.build(s.words);
+  }
+  s.tags_all = q.tags_all;
+  std::sort(s.tags_all.begin(), s.tags_all.end());
+  s.tags_all.erase(std::unique(s.tags_all.begin(), s.tags_all.end()), s.tags_all.end());
+  auto& shape = s.shape;
+  shape.match = !s.text.match.empty();
+  shape.fallback = !s.text.fallback.empty();
+  shape.customer_type = q.residential.has_value();
+  shape.tags_any = q.tags_any.size();
+  shape.tags_all = s.tags_all.size();
+  shape.created_from = q.created_from_us.has_value();
+  shape.created_to = q.created_to_us.has_value();
+  shape.archived = custmgmt::ArchivedFilter::Exclude;
+  shape.sort = q.text ? custmgmt::AccountSort::Relevance : custmgmt::AccountSort::CreatedDesc;
+  shape.after = after;
+  shape.prefix_implies_match = custmgmt::detail::prefix_implies_text_match(s.words);
+  return s;
 }
 
-// The library's account search statement for a user session (copy of
-// account_search_sql()).
-std::string same_sql(const GenQuery& q, bool after) {
-  // With text the library writes the visibility terms unindexable (+col).
-  std::string sql = std::string("SELECT ") + kAccountColumns + " FROM customer_accounts WHERE " +
-                    (q.text ? "(+customer_accounts.created_by = :uid OR "
-                              "+customer_accounts.updated_by = :uid)"
-                            : kVisible);
-  if (q.text) {
-    sql +=
-        " AND id IN (SELECT rowid FROM customer_accounts_fts WHERE customer_accounts_fts MATCH "
-        ":match)";
+void bind_search(sqlite3_stmt* st, const LibrarySearch& s, const GenQuery& q,
+                 const std::optional<custmgmt::backend::SortKey>& after) {
+  put(st, ":uid", std::string(kUser));
+  if (s.shape.match) put(st, ":match", s.text.match);
+  if (s.shape.fallback) put(st, ":fallback", s.text.fallback);
+  put(st, ":text_key", s.text_key);
+  if (q.residential) {
+    put(st, ":customer_type", std::string(*q.residential ? "Residential" : "Commercial"));
   }
-  if (q.residential) sql += " AND customer_type = :customer_type";
-  if (!q.tags_any.empty()) {
-    sql += " AND id IN (SELECT t.account_id FROM customer_account_tags t WHERE t.tag IN (";
-    for (std::size_t i = 0; i < q.tags_any.size(); ++i) {
-      sql += (i ? ", :tag_any_" : ":tag_any_") + std::to_string(i);
-    }
-    sql += "))";
+  for (std::size_t i = 0; i < q.tags_any.size(); ++i) {
+    put(st, lib::tag_any_parameter(i).c_str(), q.tags_any[i]);
   }
-  if (!q.tags_all.empty()) {
-    sql += " AND id IN (SELECT t.account_id FROM customer_account_tags t WHERE t.tag IN (";
-    for (std::size_t i = 0; i < q.tags_all.size(); ++i) {
-      sql += (i ? ", :tag_all_" : ":tag_all_") + std::to_string(i);
-    }
-    sql += ") GROUP BY t.account_id HAVING count(*) = :tag_all_count)";
+  for (std::size_t i = 0; i < s.tags_all.size(); ++i) {
+    put(st, lib::tag_all_parameter(i).c_str(), s.tags_all[i]);
   }
-  if (q.created_from_us) sql += " AND created_at >= :created_from";
-  if (q.created_to_us) sql += " AND created_at < :created_to";
-  sql += " AND archived_at IS NULL";
-  if (q.text) {
+  if (!s.tags_all.empty()) {
+    put(st, ":tag_all_count", static_cast<std::int64_t>(s.tags_all.size()));
+  }
+  if (q.created_from_us) put(st, ":created_from", *q.created_from_us);
+  if (q.created_to_us) put(st, ":created_to", *q.created_to_us);
+  if (s.shape.sort == custmgmt::AccountSort::Relevance) {
+    put(st, ":text_key_end", custmgmt::detail::prefix_upper_bound(s.text_key));
     if (after) {
-      sql +=
-          " AND (" + tier() + ", company_name_key, id) > (:after_number, :after_text, :after_id)";
+      // bind_ranked_after(): tiers before the cursor's are closed, its own
+      // starts after (key, id), later ones at their beginning.
+      for (std::int64_t t = 0; t < 3; ++t) {
+        const std::string n = std::to_string(t);
+        const bool here = after->number == t;
+        put(st, (":open_" + n).c_str(), std::int64_t{after->number <= t ? 1 : 0});
+        put(st, (":after_text_" + n).c_str(), here ? after->text : std::string());
+        put(st, (":after_id_" + n).c_str(), here ? after->id : INT64_MIN);
+      }
     }
-    sql += " ORDER BY " + tier() + ", company_name_key, id LIMIT :limit";
-  } else {
-    if (after) sql += " AND (created_at, id) < (:after_number, :after_id)";
-    sql += " ORDER BY created_at DESC, id DESC LIMIT :limit";
+  } else if (after) {
+    put(st, ":after_number", after->number);
+    put(st, ":after_id", after->id);
   }
-  return sql;
+  put(st, ":limit", static_cast<std::int64_t>(kPageSize + 1));
 }
 
-std::string match_of(const std::string& text) {
+bool run_same_sql(Db& db, lib::FtsQueryBuilder& fts, const GenQuery& q, bool second, Sample& out,
+                  std::vector<custmgmt::Id>* ids) {
+  const auto first = library_search(fts, q, false);
+  sqlite3_stmt* st = db.stmt(lib::account_search_sql(first.shape, false));
+  bind_search(st, first, q, std::nullopt);
+  Stopwatch watch;
+  auto rows = read_rows(db, st, lib::kAccountCreatedAt);
+  if (!second) {
+    out = watch.finish();
+    if (ids) {
+      for (const auto& r : rows) ids->push_back(r.id);
+    }
+    return true;
+  }
+  if (rows.size() <= kPageSize) return false;
+  // The cursor the library makes from the last row of page one (key_of()).
+  const RawRow& last = rows[kPageSize - 1];
+  custmgmt::backend::SortKey key;
+  key.id = last.id;
+  if (q.text) {
+    key.text = search_key(last.name);
+    key.number = custmgmt::backend::relevance_tier(key.text, first.text_key);
+  } else {
+    key.number = last.created_at;
+  }
+  watch = Stopwatch();
+  const auto next = library_search(fts, q, true);
+  st = db.stmt(lib::account_search_sql(next.shape, false));
+  bind_search(st, next, q, key);
+  rows = read_rows(db, st, lib::kAccountCreatedAt);
+  out = watch.finish();
+  if (ids) {
+    for (const auto& r : rows) ids->push_back(r.id);
+  }
+  return true;
+}
+
+// What a user writes from the spec: FTS ranked by bm25 over every match,
+// tag filters on the tags column, OFFSET for the second page.
+// The FTS5 query a user writes: every word a prefix, ANDed.
+std::string straightforward_match(const std::string& text) {
   std::string m;
   for (const auto& w : custmgmt::backend::search_words(text)) {
     if (!m.empty()) m += " AND ";
@@ -348,12 +439,9 @@ std::string match_of(const std::string& text) {
   return m;
 }
 
-void bind_filters(sqlite3_stmt* st, const GenQuery& q) {
+void bind_straightforward(sqlite3_stmt* st, const GenQuery& q) {
   put(st, ":uid", std::string(kUser));
-  if (q.text) {
-    put(st, ":match", match_of(*q.text));
-    put(st, ":text_key", search_key(*q.text));
-  }
+  if (q.text) put(st, ":match", straightforward_match(*q.text));
   if (q.residential) {
     put(st, ":customer_type", std::string(*q.residential ? "Residential" : "Commercial"));
   }
@@ -368,40 +456,6 @@ void bind_filters(sqlite3_stmt* st, const GenQuery& q) {
   if (q.created_to_us) put(st, ":created_to", *q.created_to_us);
 }
 
-bool run_same_sql(Db& db, const GenQuery& q, bool second, Sample& out) {
-  sqlite3_stmt* st = db.stmt(same_sql(q, false));
-  bind_filters(st, q);
-  put(st, ":limit", static_cast<std::int64_t>(kPageSize + 1));
-  Stopwatch watch;
-  auto rows = read_rows(db, st, 7);
-  if (!second) {
-    out = watch.finish();
-    return true;
-  }
-  if (rows.size() <= kPageSize) return false;
-  // The keyset position of the last row of page one, computed from the row
-  // as the library computes its cursor.
-  const RawRow& last = rows[kPageSize - 1];
-  st = db.stmt(same_sql(q, true));
-  bind_filters(st, q);
-  put(st, ":limit", static_cast<std::int64_t>(kPageSize + 1));
-  if (q.text) {
-    const auto key = search_key(last.name);
-    put(st, ":after_number",
-        static_cast<std::int64_t>(custmgmt::backend::relevance_tier(key, search_key(*q.text))));
-    put(st, ":after_text", key);
-  } else {
-    put(st, ":after_number", last.created_at);
-  }
-  put(st, ":after_id", last.id);
-  watch = Stopwatch();
-  rows = read_rows(db, st, 7);
-  out = watch.finish();
-  return true;
-}
-
-// What a user writes from the spec: FTS ranked by bm25 over every match,
-// tag filters on the tags column, OFFSET for the second page.
 bool run_straightforward(Db& db, const GenQuery& q, bool second, Sample& out) {
   std::string sql;
   if (q.text) {
@@ -437,7 +491,7 @@ bool run_straightforward(Db& db, const GenQuery& q, bool second, Sample& out) {
     sql += " ORDER BY a.created_at DESC LIMIT :limit OFFSET :offset";
   }
   sqlite3_stmt* st = db.stmt(sql);
-  bind_filters(st, q);
+  bind_straightforward(st, q);
   put(st, ":limit", static_cast<std::int64_t>(kPageSize));
   put(st, ":offset", static_cast<std::int64_t>(second ? kPageSize : 0));
   const Stopwatch watch;
@@ -446,18 +500,18 @@ bool run_straightforward(Db& db, const GenQuery& q, bool second, Sample& out) {
   return !second || !rows.empty();
 }
 
+// get(id) then contacts().list(id): kSelectAccount and the contact search
+// of one account in (primary, name) order, a page of 50 (+1).
 Sample raw_point_read(Db& db, custmgmt::Id id) {
   const Stopwatch watch;
-  sqlite3_stmt* st = db.stmt(std::string("SELECT ") + kAccountColumns +
-                             " FROM customer_accounts WHERE id = :id AND " + kVisible);
+  sqlite3_stmt* st = db.stmt(lib::named_sql(lib::Sql::kSelectAccount, false));
   put(st, ":id", id);
   put(st, ":uid", std::string(kUser));
-  const auto account = read_rows(db, st, 7);
-  st = db.stmt(std::string("SELECT ") + kContactColumns +
-               " FROM customer_contacts WHERE EXISTS (SELECT 1 FROM customer_accounts a WHERE "
-               "a.id = customer_contacts.customer_account_id AND (a.created_by = :uid OR "
-               "a.updated_by = :uid)) AND customer_account_id = :account_id ORDER BY "
-               "is_primary_contact DESC, contact_name_key, id LIMIT :limit");
+  const auto account = read_rows(db, st, lib::kAccountCreatedAt);
+  lib::ContactSearchShape shape;
+  shape.account_id = true;
+  shape.order = custmgmt::backend::ContactOrder::PrimaryThenName;
+  st = db.stmt(lib::contact_search_sql(shape, false));
   put(st, ":uid", std::string(kUser));
   put(st, ":account_id", id);
   put(st, ":limit", static_cast<std::int64_t>(kPageSize + 1));
@@ -466,17 +520,11 @@ Sample raw_point_read(Db& db, custmgmt::Id id) {
   return watch.finish();
 }
 
+// update(a): kUpdateAccount in its own transaction.
 Sample raw_update(Db& db, const custmgmt::Account& a) {
   const Stopwatch watch;
-  db.exec("BEGIN IMMEDIATE");
-  sqlite3_stmt* st = db.stmt(
-      std::string("UPDATE customer_accounts SET company_name = :company_name, company_name_key "
-                  "= :name_key, customer_type = :customer_type, billing_address = "
-                  ":billing_address, service_address = :service_address, account_notes = "
-                  ":account_notes, tags = :tags, updated_at = max(:now, updated_at + 1), "
-                  "updated_by = coalesce(:actor_user, updated_by), version = version + 1 WHERE "
-                  "id = :id AND version = :expected_version AND ") +
-      kVisible + " RETURNING " + kAccountColumns);
+  db.exec(lib::named_sql(lib::Sql::kBegin, false));
+  sqlite3_stmt* st = db.stmt(lib::named_sql(lib::Sql::kUpdateAccount, false));
   put(st, ":company_name", a.company_name);
   put(st, ":name_key", search_key(a.company_name));
   put(st, ":customer_type", std::string(custmgmt::to_string(a.customer_type)));
@@ -485,17 +533,21 @@ Sample raw_update(Db& db, const custmgmt::Account& a) {
   put(st, ":account_notes", *a.account_notes);
   put(st, ":tags", tags_json(a.tags));
   put(st, ":now",
-      std::chrono::duration_cast<std::chrono::microseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
+      static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count()));
   put(st, ":actor_user", std::string(kUser));
   put(st, ":uid", std::string(kUser));
   put(st, ":id", a.id);
   put(st, ":expected_version", a.version);
-  const auto rows = read_rows(db, st, 7);
-  db.exec("COMMIT");
+  const auto rows = read_rows(db, st, lib::kAccountCreatedAt);
+  db.exec(lib::named_sql(lib::Sql::kCommit, false));
   if (rows.size() != 1) throw std::runtime_error("raw update changed no row");
   return watch.finish();
+}
+
+void remove_store(const std::string& path) {
+  for (const auto& f : {path, path + "-wal", path + "-shm"}) std::remove(f.c_str());
 }
 
 }  // namespace
@@ -503,69 +555,68 @@ Sample raw_update(Db& db, const custmgmt::Account& a) {
 boost::json::object run_sqlite(const Options& o) {
   boost::json::object out;
   const std::string base = o.dir + "/sqlite-" + std::to_string(o.scale);
-  const std::int64_t accounts = o.scale;
+  const std::int64_t row_n = o.row_accounts();
 
-  std::fprintf(stderr, "sqlite: import (straightforward raw)\n");
-  const auto straight_path = fresh_store(base + "-straightforward.db");
-  const auto straight =
-      run_in_child([&] { return raw_straightforward_import(straight_path, o, 0, o.scale); });
-  std::fprintf(stderr,
-               "sqlite: import (straightforward raw, next accounts into the populated store)\n");
-  const auto straight_populated = run_in_child(
-      [&] { return raw_straightforward_import(straight_path, o, o.scale, 2 * o.scale); });
-  std::fprintf(stderr, "sqlite: import (engine's best raw)\n");
+  std::fprintf(stderr, "sqlite: import (engine's best raw, %lld accounts)\n",
+               static_cast<long long>(o.scale));
   const auto best_path = fresh_store(base + "-best.db");
   const auto best = run_in_child([&] { return raw_best_import(best_path, o); });
-  std::fprintf(stderr, "sqlite: import (library)\n");
+  // The populated store: the engine's best store (every account of the
+  // scale), copied so that the library and the straightforward loader each
+  // add the next `row_n` accounts to the same store.
+  const std::string populated_path = base + "-populated.db";
+  remove_store(populated_path);
+  std::filesystem::copy_file(best_path, populated_path);
+  std::fprintf(stderr,
+               "sqlite: import (straightforward raw, next %lld accounts into the populated "
+               "store)\n",
+               static_cast<long long>(row_n));
+  const auto straight_populated = run_in_child(
+      [&] { return raw_straightforward_import(best_path, o, o.scale, o.scale + row_n); });
+  std::fprintf(stderr, "sqlite: import (library, next %lld accounts into the populated store)\n",
+               static_cast<long long>(row_n));
+  const auto lib_populated =
+      run_in_child([&] { return library_import(populated_path, o, o.scale, o.scale + row_n); });
+  remove_store(best_path);
+  remove_store(populated_path);
+  std::fprintf(stderr, "sqlite: import (straightforward raw, %lld accounts)\n",
+               static_cast<long long>(row_n));
+  const auto straight_path = fresh_store(base + "-straightforward.db");
+  const auto straight =
+      run_in_child([&] { return raw_straightforward_import(straight_path, o, 0, row_n); });
+  remove_store(straight_path);
+  std::fprintf(stderr, "sqlite: import (library, %lld accounts)\n",
+               static_cast<long long>(o.scale));
   const auto lib_path = fresh_store(base + "-library.db");
-  const auto lib = run_in_child([&] { return library_import(lib_path, o); });
-  for (const auto& p : {straight_path, best_path}) {
-    std::remove(p.c_str());
-    std::remove((p + "-wal").c_str());
-    std::remove((p + "-shm").c_str());
-  }
+  const auto lib = run_in_child([&] { return library_import(lib_path, o, 0, o.scale); });
 
-  boost::json::object import;
-  import["library"] = import_json(lib, accounts);
-  import["raw_straightforward"] = import_json(straight, accounts);
-  import["raw_best"] = import_json(best, accounts);
-  import["ratio_library_to_straightforward"] =
-      ratio(ratio(lib.count, lib.seconds), ratio(straight.count, straight.seconds));
-  import["ratio_library_to_best"] =
-      ratio(ratio(lib.count, lib.seconds), ratio(best.count, best.seconds));
-  import["raw_straightforward_populated"] = import_json(straight_populated, accounts);
-  out["import"] = import;
+  out["import"] = import_results(o, lib, straight, best, lib_populated, straight_populated);
 
-  int io_store = 0;
-  out["io"] = run_io_workloads(
-      o, [&] { return fresh_store(base + "-io-" + std::to_string(io_store++) + ".db"); },
-      ratio(best.count, best.seconds), ratio(straight.count, straight.seconds),
-      ratio(straight_populated.count, straight_populated.seconds));
-  for (int i = 0; i < io_store; ++i) {
-    const std::string p = base + "-io-" + std::to_string(i) + ".db";
-    for (const auto& f : {p, p + "-wal", p + "-shm"}) std::remove(f.c_str());
+  if (o.run_io()) {
+    int io_store = 0;
+    out["io"] = run_io_workloads(
+        o, [&] { return fresh_store(base + "-io-" + std::to_string(io_store++) + ".db"); },
+        ratio(best.count, best.seconds), ratio(straight.count, straight.seconds),
+        ratio(straight_populated.count, straight_populated.seconds));
+    for (int i = 0; i < io_store; ++i) remove_store(base + "-io-" + std::to_string(i) + ".db");
   }
 
   std::fprintf(stderr, "sqlite: spreading created_at over five years\n");
   spread_created_at(lib_path, o);
 
   std::fprintf(stderr, "sqlite: export\n");
-  const auto exp = run_in_child([&] { return library_export(lib_path); });
-  boost::json::object ex;
-  ex["seconds"] = exp.seconds;
-  ex["rows"] = exp.count;
-  ex["rows_per_s"] = ratio(exp.count, exp.seconds);
-  ex["peak_rss_kb"] = exp.peak_rss_kb;
-  out["export"] = ex;
+  out["export"] = export_json(run_in_child([&] { return library_export(lib_path); }));
 
   std::fprintf(stderr, "sqlite: search, point read, update, stats\n");
   Db db(lib_path);
+  lib::FtsQueryBuilder fts(db.get());
   RawHooks hooks;
   hooks.warm = [&] {
     db.exec("SELECT count(*) FROM customer_accounts; SELECT count(*) FROM customer_contacts");
   };
-  hooks.same_sql = [&](const GenQuery& q, bool second, Sample& out) {
-    return run_same_sql(db, q, second, out);
+  hooks.same_sql = [&](const GenQuery& q, bool second, Sample& out,
+                       std::vector<custmgmt::Id>* ids) {
+    return run_same_sql(db, fts, q, second, out, ids);
   };
   hooks.straightforward = [&](const GenQuery& q, bool second, Sample& out) {
     return run_straightforward(db, q, second, out);

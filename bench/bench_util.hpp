@@ -28,6 +28,20 @@ struct Options {
   int updates = 300;
   std::string dir;  // scratch directory for SQLite files
   std::string pg_uri;
+  // Accounts the row-by-row (straightforward) loaders insert, into the empty
+  // and into the populated store; 0: the whole scale up to 100,000 accounts,
+  // else the first kDefaultRowLimit (PostgreSQL's INSERT per row runs at a
+  // few hundred accounts/s on a 2-core machine: 1M would take hours).
+  std::int64_t row_limit = 0;
+  // The io rows (import_accounts / export_accounts): -1 on up to 100,000
+  // accounts, 0 off, 1 on.
+  int io = -1;
+
+  // Accounts of the row-by-row loaders (row_limit resolved, <= scale).
+  std::int64_t row_accounts() const;
+  bool run_io() const { return io < 0 ? scale <= kDefaultFullScale : io > 0; }
+  static constexpr std::int64_t kDefaultFullScale = 100000;
+  static constexpr std::int64_t kDefaultRowLimit = 20000;
 };
 
 using Clock = std::chrono::steady_clock;
@@ -85,16 +99,22 @@ struct ChildResult {
 };
 ChildResult run_in_child(const std::function<std::pair<double, double>()>& work);
 
+// Progress on stderr for runs of 100,000 accounts and more: a line every
+// 100,000 accounts `done` of `total`.
+void progress(const char* what, std::int64_t done, std::int64_t total);
+
 // Rows (accounts + contacts) of the data set.
 std::int64_t total_rows(std::uint64_t seed, std::int64_t scale);
 
 custmgmt::Account to_account(const GenAccount& g);
 custmgmt::AccountQuery to_query(const GenQuery& g);
 
-// Library import of the whole data set in one transaction: create_many per
-// batch of accounts, then contacts().add for each contact. Times only the
-// library calls (not data generation). Returns {seconds, rows}.
-std::pair<double, double> library_import(const std::string& uri, const Options& o);
+// Library import of accounts [begin, end) of the data set in one
+// transaction through the bulk path: per batch of kBatch accounts,
+// accounts().create_many, then contacts().add_many of their contacts. Times
+// only the library calls (not data generation). Returns {seconds, rows}.
+std::pair<double, double> library_import(const std::string& uri, const Options& o,
+                                         std::int64_t begin, std::int64_t end);
 // Pages through every account (search, created order) and its contacts,
 // serialising each record to JSON as an exporter would. Returns {seconds, rows}.
 std::pair<double, double> library_export(const std::string& uri);
@@ -131,15 +151,32 @@ boost::json::object run_io_workloads(const Options& o,
 // Rows (accounts + contacts) of accounts [begin, end).
 std::int64_t rows_between(std::uint64_t seed, std::int64_t begin, std::int64_t end);
 
-// Import result as JSON: seconds, rows/s, accounts/s, peak RSS.
+// Import result as JSON: accounts loaded, seconds, rows/s, accounts/s, peak RSS.
 boost::json::object import_json(const ChildResult& r, std::int64_t accounts);
+
+// The "import" object of a backend: the library and engine's best loaders
+// over the whole scale into an empty store, the straightforward loader over
+// the first o.row_accounts() accounts into an empty store, and the library
+// and straightforward loaders adding the next o.row_accounts() accounts to
+// a store holding the whole scale; with the ratios of the targets.
+boost::json::object import_results(const Options& o, const ChildResult& library,
+                                   const ChildResult& straightforward, const ChildResult& best,
+                                   const ChildResult& library_populated,
+                                   const ChildResult& straightforward_populated);
+
+// The "export" object: seconds, rows, rows/s, peak RSS.
+boost::json::object export_json(const ChildResult& r);
 
 // Library search, point read, update and stats workloads on an imported
 // store; `raw` hooks time the same work done raw. Filled into `out`.
 struct RawHooks {
   // Runs query `q`; page 2 when `second_page`. Returns false when the query
-  // has no second page. Times only the timed request itself.
-  std::function<bool(const GenQuery& q, bool second_page, Sample& s)> same_sql;
+  // has no second page. Times only the timed request itself. `ids`, when
+  // given, receives the ids of the page's rows (the library's page size + 1
+  // rows at most), which must be the library's.
+  std::function<bool(const GenQuery& q, bool second_page, Sample& s,
+                     std::vector<custmgmt::Id>* ids)>
+      same_sql;
   std::function<bool(const GenQuery& q, bool second_page, Sample& s)> straightforward;
   std::function<void()> warm;
   std::function<Sample(custmgmt::Id id)> point_read;
