@@ -316,16 +316,21 @@ bool SqliteConnection::delete_account(Id id) {
 std::vector<Account> SqliteConnection::search_accounts(const backend::AccountSearch& search) {
   sqlite::TextFilter text;
   if (!search.words.empty()) text = fts_.build(search.words);
-  // tags_all counts matching rows of the tag table, one per distinct tag.
-  std::vector<std::string> tags_all = search.tags_all;
-  std::sort(tags_all.begin(), tags_all.end());
-  tags_all.erase(std::unique(tags_all.begin(), tags_all.end()), tags_all.end());
+  // tags_all counts matching rows of the tag table, one per distinct tag;
+  // the tag walks (sqlite::tag_walk_applies()) want distinct tags too.
+  const auto distinct = [](std::vector<std::string> tags) {
+    std::sort(tags.begin(), tags.end());
+    tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+    return tags;
+  };
+  const std::vector<std::string> tags_all = distinct(search.tags_all);
+  const std::vector<std::string> tags_any = distinct(search.tags_any);
 
   sqlite::AccountSearchShape shape;
   shape.match = !text.match.empty();
   shape.fallback = !text.fallback.empty();
   shape.customer_type = search.customer_type.has_value();
-  shape.tags_any = search.tags_any.size();
+  shape.tags_any = tags_any.size();
   shape.tags_all = tags_all.size();
   shape.created_from = search.created_from.has_value();
   shape.created_to = search.created_to.has_value();
@@ -341,13 +346,13 @@ std::vector<Account> SqliteConnection::search_accounts(const backend::AccountSea
   if (shape.fallback) stmt.bind(":fallback", text.fallback);
   stmt.bind_if_used(":text_key", std::optional<std::string>(search.text_key));
   if (search.customer_type) stmt.bind(":customer_type", to_string(*search.customer_type));
-  for (std::size_t i = 0; i < search.tags_any.size(); ++i) {
-    stmt.bind(sqlite::tag_any_parameter(i).c_str(), search.tags_any[i]);
+  for (std::size_t i = 0; i < tags_any.size(); ++i) {
+    stmt.bind(sqlite::tag_any_parameter(i).c_str(), tags_any[i]);
   }
   for (std::size_t i = 0; i < tags_all.size(); ++i) {
     stmt.bind(sqlite::tag_all_parameter(i).c_str(), tags_all[i]);
   }
-  if (!tags_all.empty()) stmt.bind(":tag_all_count", as_int64(tags_all.size()));
+  if (!tags_all.empty()) stmt.bind_if_used(":tag_all_count", as_int64(tags_all.size()));
   if (search.created_from) stmt.bind(":created_from", to_micros(*search.created_from));
   if (search.created_to) stmt.bind(":created_to", to_micros(*search.created_to));
   if (search.sort == AccountSort::Relevance) {

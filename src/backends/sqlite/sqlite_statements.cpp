@@ -334,10 +334,84 @@ std::string ranked_account_search_sql(const AccountSearchShape& shape, bool serv
   return sql + " LIMIT :limit";
 }
 
+// A tag filter without text in created order: see tag_walk_applies() in the
+// header. One walk per tag of idx_customer_account_tags_created, in the
+// index's (created_at, account_id) order, with the type, the created range
+// and the keyset position tested on the index entry; only entries passing
+// them read the account row (visibility, archived_at). tags_all walks its
+// first tag and probes the others by primary key; tags_any alone is a
+// UNION ALL of one walk per tag, which SQLite merges in order (walk k skips
+// accounts that an earlier tag's walk yields).
+std::string tag_walk_account_search_sql(const AccountSearchShape& shape, bool service) {
+  const bool ascending = shape.sort == AccountSort::CreatedAsc;
+  // The account's columns, with id and created_at read from the tag entry
+  // (equal to the row's, migration 0003) so that the walk's order serves
+  // the ORDER BY.
+  const std::string columns =
+      "t.account_id AS id, company_name, customer_accounts.customer_type, billing_address, "
+      "service_address, account_notes, tags, t.created_at AS created_at, updated_at, created_by, "
+      "updated_by, archived_at, version";
+  std::string entry;
+  if (shape.customer_type) entry += " AND t.customer_type = :customer_type";
+  if (shape.created_from) entry += " AND t.created_at >= :created_from";
+  if (shape.created_to) entry += " AND t.created_at < :created_to";
+  if (shape.after) {
+    entry += std::string(" AND (t.created_at, t.account_id) ") + (ascending ? ">" : "<") +
+             " (:after_number, :after_id)";
+  }
+  const auto has_tag = [](const std::string& tags) {
+    return "EXISTS (SELECT 1 FROM customer_account_tags e WHERE e.tag IN (" + tags +
+           ") AND e.account_id = t.account_id)";
+  };
+  std::string row = " AND " + account_visible_as_filter(service);
+  switch (shape.archived) {
+    case ArchivedFilter::Exclude:
+      row += " AND archived_at IS NULL";
+      break;
+    case ArchivedFilter::Only:
+      row += " AND archived_at IS NOT NULL";
+      break;
+    case ArchivedFilter::Include:
+      break;
+  }
+  const auto walk = [&](const std::string& tag, const std::string& probes) {
+    return "SELECT " + columns +
+           " FROM customer_account_tags t INDEXED BY idx_customer_account_tags_created "
+           "CROSS JOIN customer_accounts ON customer_accounts.id = t.account_id WHERE t.tag = " +
+           tag + entry + probes + row;
+  };
+  const std::string order = ascending ? " ORDER BY 8, 1" : " ORDER BY 8 DESC, 1 DESC";
+  if (shape.tags_all > 0) {
+    std::string probes;
+    for (std::size_t i = 1; i < shape.tags_all; ++i)
+      probes += " AND " + has_tag(tag_all_parameter(i));
+    if (shape.tags_any > 0) {
+      probes += " AND " + has_tag(parameter_list(&tag_any_parameter, shape.tags_any));
+    }
+    return walk(tag_all_parameter(0), probes) + order + " LIMIT :limit";
+  }
+  std::string sql;
+  for (std::size_t i = 0; i < shape.tags_any; ++i) {
+    if (i > 0) sql += " UNION ALL ";
+    std::string earlier;
+    for (std::size_t j = 0; j < i; ++j) earlier += (j > 0 ? ", " : "") + tag_any_parameter(j);
+    sql += walk(tag_any_parameter(i), i > 0 ? " AND NOT " + has_tag(earlier) : std::string());
+  }
+  return sql + order + " LIMIT :limit";
+}
+
 }  // namespace
+
+bool tag_walk_applies(const AccountSearchShape& shape) {
+  if (shape.match || shape.fallback) return false;
+  if (shape.tags_any == 0 && shape.tags_all == 0) return false;
+  return shape.sort == AccountSort::CreatedDesc || shape.sort == AccountSort::CreatedAsc ||
+         shape.sort == AccountSort::Default;
+}
 
 std::string account_search_sql(const AccountSearchShape& shape, bool service) {
   if (shape.sort == AccountSort::Relevance) return ranked_account_search_sql(shape, service);
+  if (tag_walk_applies(shape)) return tag_walk_account_search_sql(shape, service);
   // With a text filter the FTS5 match is the selective term. Left indexable,
   // the visibility OR lets the planner answer it through the created_by /
   // updated_by indexes (every account of the user, then a sort) and probe

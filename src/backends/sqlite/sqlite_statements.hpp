@@ -134,7 +134,16 @@ struct ContactSearchShape {
 // only read when tiers 0 and 1 do not fill the page). Part t's keyset
 // position is :open_t (0 when the cursor lies past the tier), :after_text_t
 // and :after_id_t.
+//
+// A search with tags and no text in created order (tag_walk_applies())
+// walks the tag table's idx_customer_account_tags_created instead (migration
+// 0003): the tags_all walk of :tag_all_0 probing the other tags, or for
+// tags_any alone an ordered merge of one walk per tag. The tag parameters
+// must then be distinct (the connection removes duplicates).
 std::string account_search_sql(const AccountSearchShape& shape, bool service);
+
+// True when account_search_sql() answers `shape` with the tag walk.
+bool tag_walk_applies(const AccountSearchShape& shape);
 std::string contact_search_sql(const ContactSearchShape& shape, bool service);
 
 // Names of the per-tag parameters of account_search_sql().
