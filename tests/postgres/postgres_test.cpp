@@ -23,6 +23,7 @@
 #include <pqxx/errorhandler>
 #include <pqxx/except>
 #include <pqxx/nontransaction>
+#include <pqxx/result>
 #include <pqxx/transaction>
 #include <stdexcept>
 #include <string>
@@ -543,6 +544,233 @@ BOOST_AUTO_TEST_CASE(a_failure_in_a_later_batch_leaves_nothing) {
   BOOST_TEST(found(a, "doomed").empty());
   BOOST_TEST(a.accounts().create_many(numbered_accounts(2, "Fine")).size() == 2u);
   BOOST_TEST(count_accounts(f.db) == "4");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Tag searches of a user session in created order read a page from the
+// caller's tag keys (migration 0003) instead of walking customer_accounts.
+BOOST_AUTO_TEST_SUITE(tag_search)
+
+// The ids of every page of `q`, in order, following the cursors.
+std::vector<custmgmt::Id> paged_ids(Session& s, AccountQuery q) {
+  std::vector<custmgmt::Id> out;
+  for (int pages = 0; pages < 100; ++pages) {
+    const auto page = s.accounts().search(q);
+    for (const auto& a : page.items) out.push_back(a.id);
+    if (!page.next_cursor) return out;
+    q.cursor = *page.next_cursor;
+  }
+  BOOST_FAIL("more than 100 pages");
+  return out;
+}
+
+// The same search written plainly, run as `user` under row-level security.
+std::vector<custmgmt::Id> plain_ids(const std::string& db, const std::string& user,
+                                    const std::string& where) {
+  RawApp raw(db);
+  pqxx::work tx(raw.conn);
+  act_as(tx, user);
+  std::vector<custmgmt::Id> out;
+  for (const auto& row : tx.exec("SELECT id FROM customer_accounts WHERE " + where +
+                                 " ORDER BY created_at DESC, id DESC")) {
+    out.push_back(row[0].as<custmgmt::Id>());
+  }
+  return out;
+}
+
+// The tag keys as they should be, recomputed from customer_accounts, and as
+// they are.
+std::pair<std::string, std::string> tag_keys_expected_and_stored(const std::string& db) {
+  const std::string cols =
+      "user_id::text || ' ' || tag || ' ' || coalesce(created_at::text, '-') || ' ' || "
+      "account_id || ' ' || customer_type || ' ' || archived || ' ' || tags::text";
+  return {pg::admin_exec(
+              db, "SELECT coalesce(string_agg(k, E'\\n' ORDER BY k), '') FROM (SELECT " + cols +
+                      " AS k FROM (SELECT DISTINCT u.id AS user_id, t.tag, a.created_at, "
+                      "a.id AS account_id, a.customer_type, a.archived_at IS NOT NULL AS "
+                      "archived, a.tags FROM customer_accounts a, unnest(a.tags) t(tag), "
+                      "unnest(ARRAY[a.created_by, a.updated_by]) u(id) "
+                      "WHERE u.id IS NOT NULL) s) x"),
+          pg::admin_exec(db, "SELECT coalesce(string_agg(k, E'\\n' ORDER BY k), '') FROM (SELECT " +
+                                 cols + " AS k FROM custmgmt_account_tag_keys) x")};
+}
+
+// Two users' accounts with four tags and two types over 60 days, some on the
+// same instant (the id breaks the tie); returns user A's.
+std::vector<Account> tagged_store(FreshDatabase& f) {
+  Session a = f.store.session(kUserA);
+  Session b = f.store.session(kUserB);
+  const char* const tags[] = {"red", "green", "blue", "gold"};
+  std::vector<Account> mine;
+  std::vector<Account> input;
+  for (int i = 0; i < 120; ++i) {
+    Account x = account_named("Tagged " + std::to_string(i));
+    x.customer_type = i % 3 == 0 ? CustomerType::Residential : CustomerType::Commercial;
+    x.tags = {tags[i % 4]};
+    if (i % 5 == 0) x.tags.push_back(tags[(i / 5) % 4]);
+    if (i % 7 == 0) x.tags.push_back("gold");
+    input.push_back(x);
+  }
+  // Interleaved with B's, so that A's rows are spread through every tag.
+  for (std::size_t i = 0; i < input.size(); ++i) {
+    if (i % 2 == 0) {
+      mine.push_back(a.accounts().create(input[i]));
+    } else {
+      b.accounts().create(input[i]);
+    }
+  }
+  // created_at by a raw UPDATE (the library sets it to now): the trigger
+  // keeps the tag keys right. Every third day holds two accounts.
+  pg::admin_exec(f.db,
+                 "UPDATE customer_accounts SET created_at = timestamptz '2025-01-01 00:00:00+00' "
+                 "+ (id / 2) * interval '1 day'");
+  return mine;
+}
+
+BOOST_AUTO_TEST_CASE(pages_equal_the_plain_search_of_each_user) {
+  FreshDatabase f;
+  tagged_store(f);
+  Session a = f.store.session(kUserA);
+  Session b = f.store.session(kUserB);
+  struct Case {
+    std::vector<std::string> any, all;
+    std::optional<CustomerType> type;
+    bool range;
+    std::string where;
+  };
+  const std::vector<Case> cases = {
+      {{"red"}, {}, std::nullopt, false, "tags && ARRAY['red']"},
+      {{"red", "gold"}, {}, std::nullopt, false, "tags && ARRAY['red','gold']"},
+      {{}, {"blue", "gold"}, std::nullopt, false, "tags @> ARRAY['blue','gold']"},
+      {{"red", "blue"},
+       {"gold"},
+       CustomerType::Residential,
+       true,
+       "tags && ARRAY['red','blue'] AND tags @> ARRAY['gold'] AND customer_type = 'Residential' "
+       "AND created_at >= timestamptz '2025-01-10 00:00:00+00' AND created_at < timestamptz "
+       "'2025-02-20 00:00:00+00'"},
+      {{"green"},
+       {},
+       CustomerType::Commercial,
+       true,
+       "tags && ARRAY['green'] AND customer_type = 'Commercial' AND created_at >= timestamptz "
+       "'2025-01-10 00:00:00+00' AND created_at < timestamptz '2025-02-20 00:00:00+00'"},
+      {{"none-such"}, {}, std::nullopt, false, "tags && ARRAY['none-such']"},
+  };
+  const auto from = custmgmt::from_micros(1736467200000000LL);  // 2025-01-10
+  const auto to = custmgmt::from_micros(1740009600000000LL);    // 2025-02-20
+  for (const auto& c : cases) {
+    for (std::size_t limit : {1u, 3u, 7u, 1000u}) {
+      AccountQuery q;
+      q.tags_any = c.any;
+      q.tags_all = c.all;
+      q.customer_type = c.type;
+      if (c.range) {
+        q.created_from = from;
+        q.created_to = to;
+      }
+      q.limit = limit;
+      const std::string where = c.where + " AND archived_at IS NULL";
+      BOOST_TEST(paged_ids(a, q) == plain_ids(f.db, kUserA, where), c.where << " limit " << limit);
+      BOOST_TEST(paged_ids(b, q) == plain_ids(f.db, kUserB, where), c.where << " limit " << limit);
+    }
+  }
+  BOOST_TEST(!plain_ids(f.db, kUserA, "tags && ARRAY['red'] AND archived_at IS NULL").empty());
+}
+
+BOOST_AUTO_TEST_CASE(archive_update_share_and_delete_keep_the_pages_right) {
+  FreshDatabase f;
+  const auto mine = tagged_store(f);
+  Session a = f.store.session(kUserA);
+  Session b = f.store.session(kUserB);
+  AccountQuery q;
+  q.tags_any = {"red", "gold"};
+  q.limit = 4;
+
+  a.accounts().archive(mine.at(0).id);
+  a.accounts().archive(mine.at(1).id);
+  Account retagged = a.accounts().get(mine.at(2).id);
+  retagged.tags = {"gold", "silver"};
+  a.accounts().update(retagged);
+  a.accounts().remove(mine.at(3).id);
+  // Shared: the service role acting for B updates one of A's accounts, so
+  // updated_by = B and both see it.
+  Session service_for_b = f.store.service(kUserB);
+  Account shared = service_for_b.accounts().get(mine.at(4).id);
+  shared.account_notes = "shared with B";
+  shared.tags = {"red"};
+  service_for_b.accounts().update(shared);
+
+  const std::string base = "tags && ARRAY['red','gold']";
+  for (auto archived : {custmgmt::ArchivedFilter::Exclude, custmgmt::ArchivedFilter::Include,
+                        custmgmt::ArchivedFilter::Only}) {
+    q.archived = archived;
+    const std::string where =
+        base + (archived == custmgmt::ArchivedFilter::Exclude ? " AND archived_at IS NULL"
+                : archived == custmgmt::ArchivedFilter::Only  ? " AND archived_at IS NOT NULL"
+                                                              : "");
+    BOOST_TEST(paged_ids(a, q) == plain_ids(f.db, kUserA, where));
+    BOOST_TEST(paged_ids(b, q) == plain_ids(f.db, kUserB, where));
+  }
+  q.archived = custmgmt::ArchivedFilter::Only;
+  BOOST_TEST(!paged_ids(a, q).empty());
+  BOOST_TEST(paged_ids(b, q).empty());
+  q.archived = custmgmt::ArchivedFilter::Exclude;
+  const auto b_ids = paged_ids(b, q);
+  BOOST_TEST((std::find(b_ids.begin(), b_ids.end(), mine.at(4).id) != b_ids.end()));
+  q.tags_any = {"silver"};
+  BOOST_TEST(paged_ids(a, q) == std::vector<custmgmt::Id>{mine.at(2).id});
+
+  const auto [expected, stored] = tag_keys_expected_and_stored(f.db);
+  BOOST_TEST(stored == expected);
+  BOOST_TEST(!stored.empty());
+  a.accounts().restore(mine.at(0).id);
+  const auto [expected2, stored2] = tag_keys_expected_and_stored(f.db);
+  BOOST_TEST(stored2 == expected2);
+}
+
+// custmgmt_account_tag_page() runs as the migration role; called directly
+// it answers only with the caller's visible accounts (docs/security.md).
+BOOST_AUTO_TEST_CASE(tag_page_function_called_directly_reveals_only_visible_ids) {
+  FreshDatabase f;
+  tagged_store(f);
+  const std::string call =
+      "SELECT coalesce(string_agg(m.id::text, ',' ORDER BY m.id), '') FROM "
+      "custmgmt_account_tag_page(ARRAY['red','green','blue','gold'], NULL, NULL, NULL, NULL, 1, "
+      "NULL, NULL, 1000) AS m(id)";
+  const std::string visible =
+      "SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM customer_accounts";
+  RawApp raw(f.db);
+  for (const std::string& user : {kUserA, kUserB}) {
+    pqxx::work tx(raw.conn);
+    act_as(tx, user);
+    const std::string ids = tx.exec1(call)[0].as<std::string>();
+    BOOST_TEST(!ids.empty());
+    BOOST_TEST(ids == tx.exec1(visible)[0].as<std::string>());
+  }
+  {
+    pqxx::work tx(raw.conn);
+    tx.exec0("SET LOCAL ROLE authenticated");
+    BOOST_TEST(tx.exec1(call)[0].as<std::string>().empty());
+  }
+  {
+    // The table itself is closed to the application roles.
+    pqxx::work tx(raw.conn);
+    act_as(tx, kUserA);
+    BOOST_CHECK_THROW(tx.exec("SELECT count(*) FROM custmgmt_account_tag_keys"),
+                      pqxx::insufficient_privilege);
+  }
+  {
+    pqxx::work tx(raw.conn);
+    act_as(tx, kUserA);
+    BOOST_CHECK_THROW(tx.exec("SELECT custmgmt_account_tag_page(NULL, '{}', NULL, NULL, NULL, 0, "
+                              "NULL, NULL, 10)"),
+                      pqxx::data_exception);
+  }
+  BOOST_TEST(pg::admin_exec(f.db,
+                            "SELECT prosecdef FROM pg_proc "
+                            "WHERE proname = 'custmgmt_account_tag_page'") == "t");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

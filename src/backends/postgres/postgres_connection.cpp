@@ -555,7 +555,18 @@ std::vector<Account> PostgresConnection::search_accounts(const backend::AccountS
           actor_.service ? Stmt::kSearchAccountsOther : Stmt::kSearchAccountsOtherVisible;
       return relevance_search<Account>(named, other, search.after, search.limit, page);
     }
-    return page(account_search_statement(search.sort), search.after, search.limit);
+    Stmt id = account_search_statement(search.sort);
+    // A user session's tag filter in created order: the page comes from the
+    // caller's tag keys (migration 0003); under RLS && and @> cannot use an
+    // index. The function returns exactly the first `limit` visible rows
+    // matching every filter but the text one, so a search with words (whose
+    // test could drop some of them and shorten the page) keeps the plain
+    // walk.
+    if (id == Stmt::kSearchAccountsCreatedDesc && !actor_.service && search.words.empty() &&
+        (!search.tags_any.empty() || !search.tags_all.empty())) {
+      id = Stmt::kSearchAccountsTagsCreatedDesc;
+    }
+    return page(id, search.after, search.limit);
   });
 }
 

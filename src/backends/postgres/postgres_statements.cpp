@@ -94,6 +94,7 @@ Order account_order(Stmt id) {
                     id == Stmt::kSearchAccountsNamed || id == Stmt::kSearchAccountsPrefix),
               "(company_name_key, id) > ($10::text, $11::int8)", "company_name_key, id"};
     case Stmt::kSearchAccountsCreatedDesc:
+    case Stmt::kSearchAccountsTagsCreatedDesc:
       return {"true", "(created_at, id) < (" + ts + ", $11::int8)", "created_at DESC, id DESC"};
     case Stmt::kSearchAccountsCreatedAsc:
       return {"true", "(created_at, id) > (" + ts + ", $11::int8)", "created_at, id"};
@@ -118,6 +119,22 @@ std::string search_accounts(Stmt id) {
       // the words no index holds compared with the name key as usual.
       text = "id IN (SELECT custmgmt_account_name_matches($1::text[])) AND " +
              unindexed_words_filter("company_name_key");
+      break;
+    case Stmt::kSearchAccountsTagsCreatedDesc:
+      // Ids from the caller's tag keys, already filtered and in order (the
+      // function applies the SELECT policy's test; the policy on
+      // customer_accounts and every filter below apply again to each row).
+      text =
+          "id IN (SELECT custmgmt_account_tag_page($4::text[], $5::text[], $3::text, "
+          "CASE WHEN $6::int8 IS NULL THEN NULL ELSE " +
+          timestamp("$6") + " END, CASE WHEN $7::int8 IS NULL THEN NULL ELSE " + timestamp("$7") +
+          " END, $8::int4, "
+          "CASE WHEN $9::int8 IS NULL OR $10::text IS NULL OR $11::int8 IS NULL THEN NULL "
+          "ELSE " +
+          timestamp("$9") +
+          " END, CASE WHEN $9::int8 IS NULL OR $10::text IS NULL OR $11::int8 IS NULL "
+          "THEN NULL ELSE $11::int8 END, $12::int8)) AND " +
+          text_filter("company_name", "company_name_key");
       break;
     default:
       text = text_filter("company_name", "company_name_key");
@@ -230,6 +247,7 @@ std::string build(Stmt id) {
     case Stmt::kSearchAccountsPrefix:
     case Stmt::kSearchAccountsOtherVisible:
     case Stmt::kSearchAccountsCreatedDesc:
+    case Stmt::kSearchAccountsTagsCreatedDesc:
     case Stmt::kSearchAccountsCreatedAsc:
     case Stmt::kSearchAccountsName:
     case Stmt::kSearchAccountsUpdatedDesc:
@@ -361,6 +379,7 @@ constexpr std::array<const char*, kStmtCount> kNames = {
     "cm_search_accounts_prefix",
     "cm_search_accounts_other_visible",
     "cm_search_accounts_created_desc",
+    "cm_search_accounts_tags_created_desc",
     "cm_search_accounts_created_asc",
     "cm_search_accounts_name",
     "cm_search_accounts_updated_desc",

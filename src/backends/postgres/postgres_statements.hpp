@@ -30,6 +30,10 @@ enum class Stmt : std::size_t {
   // index that row-level security keeps *Other from using.
   kSearchAccountsOtherVisible,
   kSearchAccountsCreatedDesc,
+  // Created order with a tag filter, for a user session: the candidates come
+  // from custmgmt_account_tag_page() (migration 0003), which walks the
+  // caller's tag keys in (created_at DESC, id DESC) order.
+  kSearchAccountsTagsCreatedDesc,
   kSearchAccountsCreatedAsc,
   kSearchAccountsName,
   kSearchAccountsUpdatedDesc,
