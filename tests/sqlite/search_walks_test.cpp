@@ -160,6 +160,102 @@ BOOST_AUTO_TEST_CASE(the_service_role_walks_every_users_accounts) {
   BOOST_TEST(found == a.size() + b.size());
 }
 
+// Tier 2 of the relevance order (matches whose name does not start with the
+// text) is walked in name order when the match list is long (more than
+// max(32, √N) matches) and sorted otherwise; both give the order of the
+// straightforward statement.
+BOOST_AUTO_TEST_CASE(tier_two_is_walked_for_many_matches_and_sorted_for_few) {
+  TempDir dir;
+  const auto path = dir.path("tiers.db");
+  {
+    auto store = Store::open("sqlite:" + path);
+    for (const auto& user : {kUserA, kUserB}) {
+      auto session = store.session(user);
+      std::vector<Account> batch;
+      const char* const firsts[] = {"Acme", "Zenith", "Bolt", "Cedar", "Maple"};
+      for (int i = 0; i < 200; ++i) {
+        // Tier 2 for "plumb": the trade word is never first.
+        batch.push_back(
+            make_account(std::string(firsts[i % 5]) + " Plumbing " + std::to_string(i % 17), {},
+                         i % 4 == 0 ? CustomerType::Residential : CustomerType::Commercial));
+      }
+      for (int i = 0; i < 12; ++i) {
+        batch.push_back(make_account("Plumbing Works " + std::to_string(i)));  // tier 1
+        batch.push_back(make_account("Cedar Zircon " + std::to_string(i)));    // few matches
+      }
+      batch.push_back(make_account("Plumb"));  // tier 0
+      session.accounts().create_many(batch);
+    }
+  }
+  RawDb raw(path);
+  raw.exec("UPDATE customer_accounts SET archived_at = 1 WHERE id % 7 = 0");
+
+  const auto expected = [&](const std::string& user, const std::string& word,
+                            const AccountQuery& q) {
+    std::string sql = "SELECT id FROM customer_accounts WHERE (created_by = '" + user +
+                      "' OR updated_by = '" + user + "') AND (' ' || company_name_key) LIKE '% " +
+                      word + "%'";
+    if (q.customer_type) {
+      sql += " AND customer_type = '" + std::string(to_string(*q.customer_type)) + "'";
+    }
+    if (q.archived == ArchivedFilter::Exclude) sql += " AND archived_at IS NULL";
+    if (q.archived == ArchivedFilter::Only) sql += " AND archived_at IS NOT NULL";
+    sql += " ORDER BY CASE WHEN company_name_key = '" + word +
+           "' THEN 0 WHEN substr(company_name_key, 1, " + std::to_string(word.size()) + ") = '" +
+           word + "' THEN 1 ELSE 2 END, company_name_key, id";
+    std::vector<Id> ids;
+    for (const auto& text : raw.texts(sql)) ids.push_back(std::stoll(text));
+    return ids;
+  };
+  const auto paged = [](Session& session, AccountQuery q, std::size_t page_size) {
+    q.limit = page_size;
+    std::vector<Id> ids;
+    for (int pages = 0; pages < 1000; ++pages) {
+      const auto page = session.accounts().search(q);
+      for (const auto& a : page.items) ids.push_back(a.id);
+      if (!page.next_cursor) break;
+      q.cursor = *page.next_cursor;
+    }
+    return ids;
+  };
+
+  auto store = Store::open("sqlite:" + path);
+  for (const auto& user : {kUserA, kUserB}) {
+    auto session = store.session(user);
+    for (const std::string word : {"plumb", "plumbing", "zircon"}) {
+      for (const auto archived :
+           {ArchivedFilter::Exclude, ArchivedFilter::Include, ArchivedFilter::Only}) {
+        for (const bool typed : {false, true}) {
+          AccountQuery q;
+          q.text = word;
+          q.sort = AccountSort::Relevance;
+          q.archived = archived;
+          if (typed) q.customer_type = CustomerType::Residential;
+          const auto want = expected(user, word, q);
+          if (!typed) BOOST_TEST(!want.empty());
+          for (const std::size_t size : {std::size_t{9}, std::size_t{1000}}) {
+            BOOST_TEST(paged(session, q, size) == want, boost::test_tools::per_element());
+          }
+        }
+      }
+    }
+  }
+
+  // Which strategy ran: the walk names idx_customer_accounts_name_key with
+  // INDEXED BY, so without that index it fails while the sort still works
+  // (tiers 0 and 1 merely lose their index).
+  raw.exec("DROP INDEX idx_customer_accounts_name_key");
+  auto after_drop = Store::open("sqlite:" + path);
+  auto session = after_drop.session(kUserA);
+  AccountQuery few;
+  few.text = "zircon";
+  few.sort = AccountSort::Relevance;
+  BOOST_TEST(session.accounts().search(few).items.size() == expected(kUserA, "zircon", few).size());
+  AccountQuery many = few;
+  many.text = "plumbing";
+  BOOST_CHECK_THROW(session.accounts().search(many), BackendError);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace custmgmt::sqlite_test

@@ -338,6 +338,7 @@ std::vector<Account> SqliteConnection::search_accounts(const backend::AccountSea
   shape.sort = search.sort;
   shape.after = search.after.has_value();
   shape.prefix_implies_match = detail::prefix_implies_text_match(search.words);
+  sqlite::choose_tier2_walk(db_.get(), shape, text.match);
 
   auto stmt =
       search_statement(sqlite::account_search_sql(shape, actor_.service), "search_accounts");

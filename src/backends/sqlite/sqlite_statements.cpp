@@ -1,6 +1,11 @@
 #include "backends/sqlite/sqlite_statements.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <memory>
 #include <string_view>
+
+#include "backends/sqlite/sqlite_error.hpp"
 
 namespace custmgmt::detail::sqlite {
 
@@ -250,6 +255,35 @@ std::string named_sql(Sql id, bool service) {
   return {};
 }
 
+void choose_tier2_walk(sqlite3* db, AccountSearchShape& shape, const std::string& match,
+                       std::int64_t threshold) {
+  shape.tier2_walk = false;
+  if (!shape.match || match.empty() || shape.sort != AccountSort::Relevance) return;
+  const auto integer = [db](const char* sql, const std::string* text, std::int64_t number) {
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &raw, nullptr);
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, &sqlite3_finalize);
+    if (rc == SQLITE_OK && text != nullptr) {
+      rc = sqlite3_bind_text(stmt.get(), 1, text->data(), static_cast<int>(text->size()),
+                             SQLITE_TRANSIENT);
+      if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt.get(), 2, number);
+    }
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt.get());
+    if (rc != SQLITE_ROW) throw_error(db, rc, "search_accounts (choosing the tier-2 plan)");
+    return sqlite3_column_int64(stmt.get(), 0);
+  };
+  if (threshold < 0) {
+    const auto n = integer("SELECT coalesce(max(id), 0) FROM customer_accounts", nullptr, 0);
+    threshold = std::max<std::int64_t>(
+        kTier2WalkMinMatches, static_cast<std::int64_t>(std::sqrt(static_cast<double>(n))));
+  }
+  const auto matches = integer(
+      "SELECT count(*) FROM (SELECT rowid FROM customer_accounts_fts WHERE "
+      "customer_accounts_fts MATCH ?1 LIMIT ?2)",
+      &match, threshold + 1);
+  shape.tier2_walk = matches > threshold;
+}
+
 std::string tag_any_parameter(std::size_t index) {
   return ":tag_any_" + std::to_string(index);
 }
@@ -319,7 +353,12 @@ std::string ranked_account_search_sql(const AccountSearchShape& shape, bool serv
   std::string sql;
   for (int t = 0; t < 3; ++t) {
     const std::string n = std::to_string(t);
-    std::string where = visible + " AND " + tier_where[t];
+    const bool walk = t == 2 && shape.tier2_walk && shape.match;
+    // The walk reads the name-key index in order and tests the match list
+    // on each entry (unary +: the list must not drive the loop).
+    std::string where =
+        visible + " AND " +
+        (walk ? "+" + std::string(kFtsMatch) + " AND NOT (" + key_prefix + ")" : tier_where[t]);
     if (t < 2 && !shape.prefix_implies_match && shape.match)
       where += " AND " + std::string(kFtsMatch);
     where += filters;
@@ -328,7 +367,8 @@ std::string ranked_account_search_sql(const AccountSearchShape& shape, bool serv
                ", :after_id_" + n + ")";
     }
     if (t > 0) sql += " UNION ALL ";
-    sql += "SELECT * FROM (SELECT " + columns + " FROM customer_accounts WHERE " + where +
+    sql += "SELECT * FROM (SELECT " + columns + " FROM customer_accounts" +
+           (walk ? " INDEXED BY idx_customer_accounts_name_key" : "") + " WHERE " + where +
            " ORDER BY " + tier_order[t] + " LIMIT :limit)";
   }
   return sql + " LIMIT :limit";

@@ -6,7 +6,10 @@
 // on the values searched for.
 #pragma once
 
+#include <sqlite3.h>
+
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "custmgmt/backend.hpp"
@@ -111,6 +114,10 @@ struct AccountSearchShape {
   // construction (prefix_implies_text_match()), so those tiers are read from
   // the name-key index without the FTS5 test.
   bool prefix_implies_match = false;
+  // Relevance order with text only: tier 2 walks idx_customer_accounts_name_key
+  // in (key, id) order testing each entry against the FTS5 match list,
+  // instead of reading every match and sorting (choose_tier2_walk()).
+  bool tier2_walk = false;
 };
 
 // Which parts a contact search needs. Parameters: :match, :fallback,
@@ -145,6 +152,21 @@ std::string account_search_sql(const AccountSearchShape& shape, bool service);
 // True when account_search_sql() answers `shape` with the tag walk.
 bool tag_walk_applies(const AccountSearchShape& shape);
 std::string contact_search_sql(const ContactSearchShape& shape, bool service);
+
+// Decides shape.tier2_walk for a relevance search whose FTS5 query is
+// `match` (the :match bound to the statement; empty: no FTS5 test, no walk).
+// Sorting tier 2 costs about one row read per match (M); walking the
+// name-key index costs about limit·N/M index steps (N accounts) plus the
+// match list. So it walks when a bounded count of the match list (at most
+// threshold + 1 rowids) exceeds `threshold`; a negative threshold means
+// max(kTier2WalkMinMatches, √N) with N estimated from the largest account
+// id. Runs two small statements on `db`; throws as sqlite::throw_error() when
+// they fail.
+// Also used by custmgmt-bench, whose "same SQL raw" runs the library's
+// statements.
+inline constexpr std::int64_t kTier2WalkMinMatches = 32;
+void choose_tier2_walk(sqlite3* db, AccountSearchShape& shape, const std::string& match,
+                       std::int64_t threshold = -1);
 
 // Names of the per-tag parameters of account_search_sql().
 std::string tag_any_parameter(std::size_t index);
