@@ -12,6 +12,7 @@
 
 #include "custmgmt/validate.hpp"
 #include "validate/ascii.hpp"
+#include "validate/fast_paths.hpp"
 #include "validate/text.hpp"
 #include "validate/utf8.hpp"
 
@@ -174,9 +175,29 @@ void throw_if_out_of_memory(int rc) {
   if (rc == IDN2_MALLOC) throw std::bad_alloc();
 }
 
+// True when `lower` (an already lower-cased domain) is one IDNA leaves as it
+// is: an LDH host name (see is_ldh_host_name()) none of whose labels has "--"
+// in its third and fourth positions. Such labels ("xn--" A-labels and the
+// other reserved forms) are decoded or checked by libidn2, so they always take
+// the IDNA path. For the domains accepted here idn2_lookup_u8() copies each
+// ASCII label unchanged, idn2_to_unicode_8z8z() returns the same text and the
+// round trip below compares equal, so normalize_domain() gives `lower` itself.
+bool is_plain_ascii_domain(std::string_view lower) noexcept {
+  if (!is_ldh_host_name(lower)) return false;
+  std::size_t start = 0;
+  while (start <= lower.size()) {
+    std::size_t end = lower.find('.', start);
+    if (end == std::string_view::npos) end = lower.size();
+    if (end - start >= 4 && lower[start + 2] == '-' && lower[start + 3] == '-') return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 // The domain in its normalised form (lower-case U-labels, NFC), or nullopt
-// when it is not an acceptable mail domain.
-std::optional<std::string> normalize_domain(std::string_view domain) {
+// when it is not an acceptable mail domain. With `fast_path`, domains IDNA
+// would leave unchanged (is_plain_ascii_domain()) skip libidn2.
+std::optional<std::string> normalize_domain(std::string_view domain, bool fast_path) {
   // Address literals ("[192.0.2.1]", "[IPv6:...]") are legal in RFC 5321 but
   // not accepted for stored contact data.
   if (domain.empty() || domain.front() == '[') return std::nullopt;
@@ -186,7 +207,8 @@ std::optional<std::string> normalize_domain(std::string_view domain) {
     const auto c = static_cast<unsigned char>(ch);
     if (c <= 0x20 || c == 0x7F) return std::nullopt;
   }
-  const std::string input = detail::lower_ascii(domain);
+  std::string input = detail::lower_ascii(domain);
+  if (fast_path && is_plain_ascii_domain(input)) return input;
 
   uint8_t* raw = nullptr;
   int rc = idn2_lookup_u8(reinterpret_cast<const uint8_t*>(input.c_str()), &raw, kIdnFlags);
@@ -220,7 +242,9 @@ std::optional<std::string> normalize_domain(std::string_view domain) {
 
 }  // namespace
 
-FieldErrors validate_email(std::string_view email, std::string* normalized) {
+namespace detail {
+
+FieldErrors validate_email_with(std::string_view email, std::string* normalized, bool fast_path) {
   FieldErrors errors;
   if (!is_valid_utf8(email)) {
     detail::add_error(errors, kField, "text.invalid_utf8", "email is not valid UTF-8");
@@ -248,7 +272,7 @@ FieldErrors validate_email(std::string_view email, std::string* normalized) {
                       "the part of email before '@' is longer than " +
                           std::to_string(limits::kEmailLocal) + " bytes");
   }
-  const std::optional<std::string> norm_domain = normalize_domain(domain);
+  const std::optional<std::string> norm_domain = normalize_domain(domain, fast_path);
   if (!norm_domain) {
     detail::add_error(errors, kField, "email.domain_invalid",
                       "the domain of email is not a valid domain name");
@@ -263,6 +287,12 @@ FieldErrors validate_email(std::string_view email, std::string* normalized) {
     *normalized = local->canonical + "@" + *norm_domain;
   }
   return errors;
+}
+
+}  // namespace detail
+
+FieldErrors validate_email(std::string_view email, std::string* normalized) {
+  return detail::validate_email_with(email, normalized, true);
 }
 
 std::string normalize_email(std::string_view email) {

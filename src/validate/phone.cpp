@@ -1,8 +1,13 @@
 #include <phonenumbers/logger.h>
+#include <phonenumbers/phonemetadata.pb.h>
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
 #include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <regex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -10,8 +15,17 @@
 
 #include "custmgmt/validate.hpp"
 #include "validate/ascii.hpp"
+#include "validate/fast_paths.hpp"
 #include "validate/text.hpp"
 #include "validate/utf8.hpp"
+
+// libphonenumber's compiled-in metadata (cpp/src/phonenumbers/metadata.h of
+// libphonenumber; the functions are exported by libphonenumber.so but Debian
+// does not install that header).
+namespace i18n::phonenumbers {
+int metadata_size();
+const void* metadata_get();
+}  // namespace i18n::phonenumbers
 
 namespace custmgmt {
 
@@ -57,10 +71,148 @@ bool has_control(std::string_view s) noexcept {
   return false;
 }
 
+// What the fast path needs to know of a country calling code's numbering
+// plan, read from libphonenumber's own metadata (never written by hand).
+struct CallingCodeInfo {
+  // national_prefix_for_parsing of the region libphonenumber's Parse() uses for
+  // the code (its main region); std::nullopt when there is none, so that Parse()
+  // never strips a national prefix from a "+<code>" number.
+  std::optional<std::regex> national_prefix;
+  // The prefix pattern uses syntax std::regex might read differently from ICU:
+  // every number of the code then takes the slow path.
+  bool unusual_prefix = false;
+};
+
+// Only digits, digit classes, groups, alternatives, quantifiers and anchors,
+// which ICU and ECMAScript regular expressions read alike.
+bool is_plain_digit_pattern(const std::string& pattern) noexcept {
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      if (i + 1 >= pattern.size() || pattern[i + 1] != 'd') return false;
+      ++i;
+      continue;
+    }
+    if (!(detail::is_ascii_digit(c) ||
+          std::string_view("()?:|[]{},-$").find(c) != std::string_view::npos)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Keyed by country calling code. Built once from the same metadata Parse()
+// works from.
+const std::map<int, CallingCodeInfo>& calling_codes() {
+  static const std::map<int, CallingCodeInfo> codes = [] {
+    std::map<int, CallingCodeInfo> out;
+    pn::PhoneMetadataCollection collection;
+    if (!collection.ParseFromArray(pn::metadata_get(), pn::metadata_size())) return out;
+    const pn::PhoneNumberUtil& util = phone_util();
+    for (const pn::PhoneMetadata& m : collection.metadata()) {
+      std::string main_region;
+      util.GetRegionCodeForCountryCode(m.country_code(), &main_region);
+      // The non-geographic entities have id "001", which is also what
+      // GetRegionCodeForCountryCode() gives for their codes.
+      if (m.id() != main_region) continue;
+      CallingCodeInfo info;
+      const std::string& prefix = m.national_prefix_for_parsing();
+      if (!prefix.empty()) {
+        if (is_plain_digit_pattern(prefix)) {
+          try {
+            info.national_prefix.emplace(prefix, std::regex::ECMAScript | std::regex::optimize);
+          } catch (const std::regex_error&) {
+            info.unusual_prefix = true;
+          }
+        } else {
+          info.unusual_prefix = true;
+        }
+      }
+      out.emplace(m.country_code(), std::move(info));
+    }
+    return out;
+  }();
+  return codes;
+}
+
+// True for "+" and 8-15 ASCII digits, nothing else: the E.164 form.
+bool is_e164_text(std::string_view s) noexcept {
+  if (s.size() < 9 || s.size() > 16 || s[0] != '+') return false;
+  for (std::size_t i = 1; i < s.size(); ++i) {
+    if (!detail::is_ascii_digit(s[i])) return false;
+  }
+  return true;
+}
+
+// The fast path for text already in E.164 form. Builds the PhoneNumber the way
+// libphonenumber's Parse() does for such text (strip '+', country calling code
+// as in PhoneNumberUtil::ExtractCountryCode, Italian leading zeros as in
+// SetItalianLeadingZerosForPhoneNumber) and lets libphonenumber decide
+// validity. Returns std::nullopt whenever the result might differ from Parse():
+// an unknown country code (Parse() then retries without the '+'), a national
+// number that the region's national_prefix_for_parsing matches at its start
+// (Parse() may strip or transform it), or an invalid number (so that the slow
+// path produces the error). Otherwise the (empty) field errors.
+std::optional<FieldErrors> validate_e164_fast(std::string_view s, PhoneNumber* normalized) {
+  if (!is_e164_text(s)) return std::nullopt;
+  const pn::PhoneNumberUtil& util = phone_util();
+  const std::string_view digits = s.substr(1);
+  // ExtractCountryCode(): codes never start with 0; the shortest prefix of at
+  // most three digits that names a known code is the code.
+  if (digits[0] == '0') return std::nullopt;
+  int country_code = 0;
+  std::size_t code_length = 0;
+  std::string region;
+  for (std::size_t n = 1; n <= 3; ++n) {
+    const int candidate = std::stoi(std::string(digits.substr(0, n)));
+    util.GetRegionCodeForCountryCode(candidate, &region);
+    if (region != "ZZ") {
+      country_code = candidate;
+      code_length = n;
+      break;
+    }
+  }
+  if (country_code == 0) return std::nullopt;
+  const auto& codes = calling_codes();
+  const auto info = codes.find(country_code);
+  if (info == codes.end() || info->second.unusual_prefix) return std::nullopt;
+  const std::string national(digits.substr(code_length));
+  if (info->second.national_prefix && std::regex_search(national, *info->second.national_prefix,
+                                                        std::regex_constants::match_continuous)) {
+    return std::nullopt;
+  }
+
+  pn::PhoneNumber number;
+  number.set_country_code(country_code);
+  if (national.size() > 1 && national[0] == '0') {
+    number.set_italian_leading_zero(true);
+    std::size_t zeros = 1;
+    // As libphonenumber: an all-zero number keeps its last zero as the number.
+    while (zeros < national.size() - 1 && national[zeros] == '0') ++zeros;
+    if (zeros != 1) number.set_number_of_leading_zeros(static_cast<std::int32_t>(zeros));
+  }
+  number.set_national_number(std::stoull(national));
+
+  // IsValidNumber() is GetRegionCodeForNumber() followed by
+  // IsValidNumberForRegion(); the region is needed for the result anyway.
+  std::string number_region;
+  util.GetRegionCodeForNumber(number, &number_region);
+  if (!util.IsValidNumberForRegion(number, number_region)) return std::nullopt;
+  if (normalized) {
+    PhoneNumber out;
+    util.Format(number, pn::PhoneNumberUtil::E164, &out.e164);
+    out.region = std::move(number_region);
+    *normalized = std::move(out);
+  }
+  return FieldErrors{};
+}
+
 }  // namespace
 
-FieldErrors validate_phone(std::string_view phone, const PhoneOptions& options,
-                           PhoneNumber* normalized) {
+namespace detail {
+
+FieldErrors validate_phone_with(std::string_view phone, const PhoneOptions& options,
+                                PhoneNumber* normalized, bool fast_path) {
   FieldErrors errors;
   if (!is_valid_utf8(phone)) {
     detail::add_error(errors, kField, "text.invalid_utf8", "phone is not valid UTF-8");
@@ -90,6 +242,10 @@ FieldErrors validate_phone(std::string_view phone, const PhoneOptions& options,
     return errors;
   }
 
+  if (fast_path) {
+    if (std::optional<FieldErrors> fast = validate_e164_fast(s, normalized)) return *fast;
+  }
+
   const pn::PhoneNumberUtil& util = phone_util();
   pn::PhoneNumber number;
   if (has_control(s) ||
@@ -114,6 +270,13 @@ FieldErrors validate_phone(std::string_view phone, const PhoneOptions& options,
     *normalized = std::move(out);
   }
   return errors;
+}
+
+}  // namespace detail
+
+FieldErrors validate_phone(std::string_view phone, const PhoneOptions& options,
+                           PhoneNumber* normalized) {
+  return detail::validate_phone_with(phone, options, normalized, true);
 }
 
 PhoneNumber normalize_phone(std::string_view phone, const PhoneOptions& options) {
