@@ -393,8 +393,22 @@ std::string tag_walk_account_search_sql(const AccountSearchShape& shape, bool se
       "updated_by, archived_at, version";
   std::string entry;
   if (shape.customer_type) entry += " AND t.customer_type = :customer_type";
-  if (shape.created_from) entry += " AND t.created_at >= :created_from";
-  if (shape.created_to) entry += " AND t.created_at < :created_to";
+  // The keyset position also bounds created_at, folded into the range
+  // bound it tightens: SQLite starts the index range from one bound per
+  // side, and a row-value comparison alone is only a filter (a later page
+  // would re-read every entry of the earlier ones).
+  if (shape.after && ascending) {
+    entry += shape.created_from ? " AND t.created_at >= max(:after_number, :created_from)"
+                                : " AND t.created_at >= :after_number";
+  } else if (shape.created_from) {
+    entry += " AND t.created_at >= :created_from";
+  }
+  if (shape.after && !ascending) {
+    entry += shape.created_to ? " AND t.created_at <= min(:after_number, :created_to - 1)"
+                              : " AND t.created_at <= :after_number";
+  } else if (shape.created_to) {
+    entry += " AND t.created_at < :created_to";
+  }
   if (shape.after) {
     entry += std::string(" AND (t.created_at, t.account_id) ") + (ascending ? ">" : "<") +
              " (:after_number, :after_id)";
