@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <boost/json/serialize.hpp>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -68,20 +69,45 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) usage();
       return argv[++i];
     };
+    // A whole non-negative decimal number, else usage with the option named.
+    auto number = [&]() -> std::int64_t {
+      const std::string v = value();
+      std::size_t end = 0;
+      long long n = -1;
+      try {
+        n = std::stoll(v, &end);
+      } catch (const std::exception&) {
+        end = 0;
+      }
+      if (end == 0 || end != v.size() || n < 0) {
+        std::cerr << "custmgmt-bench: " << a << ": not a non-negative whole number: '" << v
+                  << "'\n";
+        usage();
+      }
+      return n;
+    };
+    auto small = [&]() -> int {
+      const std::int64_t n = number();
+      if (n > INT_MAX) {
+        std::cerr << "custmgmt-bench: " << a << ": too large\n";
+        usage();
+      }
+      return static_cast<int>(n);
+    };
     if (a == "--scale") {
-      o.scale = std::stoll(value());
+      o.scale = number();
     } else if (a == "--backend") {
       backend = value();
     } else if (a == "--queries") {
-      o.queries = std::stoi(value());
+      o.queries = small();
     } else if (a == "--reads") {
-      o.reads = std::stoi(value());
+      o.reads = small();
     } else if (a == "--updates") {
-      o.updates = std::stoi(value());
+      o.updates = small();
     } else if (a == "--seed") {
-      o.seed = std::stoull(value());
+      o.seed = static_cast<std::uint64_t>(number());
     } else if (a == "--row-limit") {
-      o.row_limit = std::stoll(value());
+      o.row_limit = number();
     } else if (a == "--io") {
       o.io = 1;
     } else if (a == "--no-io") {
@@ -96,7 +122,11 @@ int main(int argc, char** argv) {
       usage();
     }
   }
-  if (o.scale < 100 || o.queries < 5 || o.reads < 1 || o.updates < 1 || o.row_limit < 0) usage();
+  if (o.scale < 100 || o.queries < 5 || o.reads < 1 || o.updates < 1) {
+    std::cerr << "custmgmt-bench: --scale must be >= 100, --queries >= 5, --reads and --updates "
+                 ">= 1\n";
+    usage();
+  }
   if (backend != "all" && backend != "sqlite" && backend != "postgres") usage();
   if (o.dir.empty()) {
     char tmpl[] = "/tmp/custmgmt-bench-XXXXXX";

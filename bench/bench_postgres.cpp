@@ -361,7 +361,13 @@ std::vector<pqxx::row> library_search_page(Raw& raw, pqxx::work& tx, const GenQu
     consume(keep.back());
     return std::vector<pqxx::row>(keep.back().begin(), keep.back().end());
   };
-  if (!q.text) return page(Stmt::kSearchAccountsCreatedDesc, after, limit);
+  if (!q.text) {
+    // A user session's tag filter in created order reads its page from the
+    // tag keys (migration 0003).
+    const bool tags = !q.tags_any.empty() || !q.tags_all.empty();
+    return page(tags ? Stmt::kSearchAccountsTagsCreatedDesc : Stmt::kSearchAccountsCreatedDesc,
+                after, limit);
+  }
   const auto words = custmgmt::backend::search_words(*q.text);
   const Stmt named = custmgmt::detail::prefix_implies_text_match(words)
                          ? Stmt::kSearchAccountsPrefix

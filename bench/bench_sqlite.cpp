@@ -320,26 +320,33 @@ namespace lib = custmgmt::detail::sqlite;
 struct LibrarySearch {
   std::vector<std::string> words;
   std::string text_key;
-  std::vector<std::string> tags_all;  // sorted, distinct (as the connection binds them)
+  std::vector<std::string> tags_any;  // sorted, distinct (as the connection binds them)
+  std::vector<std::string> tags_all;
   lib::TextFilter text;
   lib::AccountSearchShape shape;
 };
 
-LibrarySearch library_search(lib::FtsQueryBuilder& fts, const GenQuery& q, bool after) {
+LibrarySearch library_search(Db& db, lib::FtsQueryBuilder& fts, const GenQuery& q, bool after) {
   LibrarySearch s;
   if (q.text) {
     s.words = custmgmt::backend::search_words(*q.text);
     s.text_key = search_key(*q.text);
     s.text = fts.build(s.words);
   }
-  s.tags_all = q.tags_all;
-  std::sort(s.tags_all.begin(), s.tags_all.end());
-  s.tags_all.erase(std::unique(s.tags_all.begin(), s.tags_all.end()), s.tags_all.end());
+  // Sorted and distinct, as the connection binds them (the tag walks and
+  // tags_all's count want distinct tags).
+  const auto distinct = [](std::vector<std::string> tags) {
+    std::sort(tags.begin(), tags.end());
+    tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+    return tags;
+  };
+  s.tags_any = distinct(q.tags_any);
+  s.tags_all = distinct(q.tags_all);
   auto& shape = s.shape;
   shape.match = !s.text.match.empty();
   shape.fallback = !s.text.fallback.empty();
   shape.customer_type = q.residential.has_value();
-  shape.tags_any = q.tags_any.size();
+  shape.tags_any = s.tags_any.size();
   shape.tags_all = s.tags_all.size();
   shape.created_from = q.created_from_us.has_value();
   shape.created_to = q.created_to_us.has_value();
@@ -347,6 +354,8 @@ LibrarySearch library_search(lib::FtsQueryBuilder& fts, const GenQuery& q, bool 
   shape.sort = q.text ? custmgmt::AccountSort::Relevance : custmgmt::AccountSort::CreatedDesc;
   shape.after = after;
   shape.prefix_implies_match = custmgmt::detail::prefix_implies_text_match(s.words);
+  // The connection's per-query choice of the tier-2 plan (walk or sort).
+  lib::choose_tier2_walk(db.get(), shape, s.text.match);
   return s;
 }
 
@@ -359,8 +368,8 @@ void bind_search(sqlite3_stmt* st, const LibrarySearch& s, const GenQuery& q,
   if (q.residential) {
     put(st, ":customer_type", std::string(*q.residential ? "Residential" : "Commercial"));
   }
-  for (std::size_t i = 0; i < q.tags_any.size(); ++i) {
-    put(st, lib::tag_any_parameter(i).c_str(), q.tags_any[i]);
+  for (std::size_t i = 0; i < s.tags_any.size(); ++i) {
+    put(st, lib::tag_any_parameter(i).c_str(), s.tags_any[i]);
   }
   for (std::size_t i = 0; i < s.tags_all.size(); ++i) {
     put(st, lib::tag_all_parameter(i).c_str(), s.tags_all[i]);
@@ -392,10 +401,12 @@ void bind_search(sqlite3_stmt* st, const LibrarySearch& s, const GenQuery& q,
 
 bool run_same_sql(Db& db, lib::FtsQueryBuilder& fts, const GenQuery& q, bool second, Sample& out,
                   std::vector<custmgmt::Id>* ids) {
-  const auto first = library_search(fts, q, false);
+  // Timed as the connection's search_accounts(): the text filter, the
+  // tier-2 choice, the statement (cached by its text) and its parameters.
+  Stopwatch watch;
+  const auto first = library_search(db, fts, q, false);
   sqlite3_stmt* st = db.stmt(lib::account_search_sql(first.shape, false));
   bind_search(st, first, q, std::nullopt);
-  Stopwatch watch;
   auto rows = read_rows(db, st, lib::kAccountCreatedAt);
   if (!second) {
     out = watch.finish();
@@ -416,7 +427,7 @@ bool run_same_sql(Db& db, lib::FtsQueryBuilder& fts, const GenQuery& q, bool sec
     key.number = last.created_at;
   }
   watch = Stopwatch();
-  const auto next = library_search(fts, q, true);
+  const auto next = library_search(db, fts, q, true);
   st = db.stmt(lib::account_search_sql(next.shape, false));
   bind_search(st, next, q, key);
   rows = read_rows(db, st, lib::kAccountCreatedAt);
