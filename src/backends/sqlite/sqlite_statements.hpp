@@ -137,8 +137,9 @@ struct ContactSearchShape {
 // order, each index-ordered and limited, so that SQLite stops at the first
 // part that fills the page: tier 0 (:text_key equals the name key), tier 1
 // (the key starts with :text_key: the range [:text_key, :text_key_end) of
-// idx_customer_accounts_name_key) and tier 2 (the other FTS5 matches, sorted;
-// only read when tiers 0 and 1 do not fill the page). Part t's keyset
+// idx_customer_accounts_name_key) and tier 2 (the other FTS5 matches, sorted,
+// or with shape.tier2_walk read from the name-key index in order; only read
+// when tiers 0 and 1 do not fill the page). Part t's keyset
 // position is :open_t (0 when the cursor lies past the tier), :after_text_t
 // and :after_id_t.
 //
