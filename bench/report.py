@@ -209,9 +209,10 @@ def python_section(p):
     for label, d in rows:
         b, co, o = d["bindings"], d["core"], d["orm"]
         r = co[k] / b[k] if b[k] else 0
-        out.append("| %s | %s / %s | %s / %s | %s / %s | %.2f× | %s |" % (
+        orm_n = " (n=%d)" % o["n"] if o["n"] != b["n"] else ""  # bounded above 100k
+        out.append("| %s | %s / %s | %s / %s | %s / %s%s | %.2f× | %s |" % (
             label, ms(b["p99_ms"]), ms(b.get("cpu_p99_ms", 0)), ms(co["p99_ms"]),
-            ms(co.get("cpu_p99_ms", 0)), ms(o["p99_ms"]), ms(o.get("cpu_p99_ms", 0)), r,
+            ms(co.get("cpu_p99_ms", 0)), ms(o["p99_ms"]), ms(o.get("cpu_p99_ms", 0)), orm_n, r,
             mark(r >= 3)))
     out.append("")
     return out
