@@ -244,6 +244,10 @@ std::optional<std::string> normalize_domain(std::string_view domain, bool fast_p
 
 namespace detail {
 
+bool email_domain_skips_idna(std::string_view domain) {
+  return is_plain_ascii_domain(lower_ascii(domain));
+}
+
 FieldErrors validate_email_with(std::string_view email, std::string* normalized, bool fast_path) {
   FieldErrors errors;
   if (!is_valid_utf8(email)) {

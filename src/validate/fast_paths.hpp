@@ -20,4 +20,13 @@ FieldErrors validate_phone_with(std::string_view phone, const PhoneOptions& opti
 // (libidn2) like any other.
 FieldErrors validate_email_with(std::string_view email, std::string* normalized, bool fast_path);
 
+// True when validate_phone() accepts `phone` on its fast path (text already in
+// E.164 form that libphonenumber's Parse() would read unchanged), without
+// libphonenumber's Parse(). For the tests that prove the path is taken.
+bool phone_fast_path_applies(std::string_view phone);
+
+// True when validate_email() normalises `domain` (case-folded here as there)
+// without libidn2. For the tests that prove the path is taken.
+bool email_domain_skips_idna(std::string_view domain);
+
 }  // namespace custmgmt::detail

@@ -3,12 +3,11 @@
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <optional>
-#include <regex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -76,54 +75,15 @@ bool has_control(std::string_view s) noexcept {
 // plan, read from libphonenumber's own metadata (never written by hand).
 struct CallingCodeInfo {
   // national_prefix_for_parsing of the region libphonenumber's Parse() uses for
-  // the code (its main region); empty when there is none, so that Parse()
+  // the code (its main region) when that pattern is a plain digit string such
+  // as "0" or "1" (most codes); empty when there is none, so that Parse()
   // never strips a national prefix from a "+<code>" number.
-  std::string prefix_pattern;
-  // The prefix pattern uses syntax std::regex might read differently from ICU
-  // (or does not compile): every number of the code then takes the slow path.
+  std::string literal_prefix;
+  // The pattern is more than a digit string (e.g. Mexico's "0(?:[12]|4[45])|1"):
+  // every number of the code takes the general path, so that no second regex
+  // engine has to agree with libphonenumber's ICU one.
   bool unusual_prefix = false;
-
-  // The compiled prefix_pattern, or nullptr when there is none. Compiled on
-  // first use: compiling every code's pattern up front cost ~180M
-  // instructions (tens of milliseconds) in every process that validated one
-  // phone number, 40% of a 539-account CLI import (callgrind).
-  // Returns std::nullopt when the pattern does not compile.
-  std::optional<const std::regex*> prefix_regex() const {
-    std::call_once(compiled_, [this] {
-      if (prefix_pattern.empty()) return;
-      try {
-        regex_.emplace(prefix_pattern, std::regex::ECMAScript | std::regex::optimize);
-      } catch (const std::regex_error&) {
-        failed_ = true;
-      }
-    });
-    if (failed_) return std::nullopt;
-    return regex_ ? &*regex_ : nullptr;
-  }
-
- private:
-  mutable std::once_flag compiled_;
-  mutable std::optional<std::regex> regex_;
-  mutable bool failed_ = false;
 };
-
-// Only digits, digit classes, groups, alternatives, quantifiers and anchors,
-// which ICU and ECMAScript regular expressions read alike.
-bool is_plain_digit_pattern(const std::string& pattern) noexcept {
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    const char c = pattern[i];
-    if (c == '\\') {
-      if (i + 1 >= pattern.size() || pattern[i + 1] != 'd') return false;
-      ++i;
-      continue;
-    }
-    if (!(detail::is_ascii_digit(c) ||
-          std::string_view("()?:|[]{},-$").find(c) != std::string_view::npos)) {
-      return false;
-    }
-  }
-  return true;
-}
 
 // Keyed by country calling code. Built once from the same metadata Parse()
 // works from.
@@ -139,11 +99,10 @@ const std::map<int, CallingCodeInfo>& calling_codes() {
       // The non-geographic entities have id "001", which is also what
       // GetRegionCodeForCountryCode() gives for their codes.
       if (m.id() != main_region) continue;
-      // Constructed in place: the once_flag can be neither copied nor moved.
       CallingCodeInfo& info = out[m.country_code()];
       const std::string& prefix = m.national_prefix_for_parsing();
-      if (is_plain_digit_pattern(prefix)) {
-        info.prefix_pattern = prefix;
+      if (std::all_of(prefix.begin(), prefix.end(), detail::is_ascii_digit)) {
+        info.literal_prefix = prefix;
       } else {
         info.unusual_prefix = true;
       }
@@ -194,12 +153,9 @@ std::optional<FieldErrors> validate_e164_fast(std::string_view s, PhoneNumber* n
   const auto& codes = calling_codes();
   const auto info = codes.find(country_code);
   if (info == codes.end() || info->second.unusual_prefix) return std::nullopt;
-  const auto prefix = info->second.prefix_regex();
-  if (!prefix) return std::nullopt;
   const std::string national(digits.substr(code_length));
-  if (*prefix && std::regex_search(national, **prefix, std::regex_constants::match_continuous)) {
-    return std::nullopt;
-  }
+  const std::string& prefix = info->second.literal_prefix;
+  if (!prefix.empty() && national.compare(0, prefix.size(), prefix) == 0) return std::nullopt;
 
   pn::PhoneNumber number;
   number.set_country_code(country_code);
@@ -229,6 +185,12 @@ std::optional<FieldErrors> validate_e164_fast(std::string_view s, PhoneNumber* n
 }  // namespace
 
 namespace detail {
+
+bool phone_fast_path_applies(std::string_view phone) {
+  PhoneNumber ignored;
+  const std::optional<FieldErrors> fast = validate_e164_fast(phone, &ignored);
+  return fast && fast->empty();
+}
 
 FieldErrors validate_phone_with(std::string_view phone, const PhoneOptions& options,
                                 PhoneNumber* normalized, bool fast_path) {

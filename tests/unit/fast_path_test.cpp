@@ -10,7 +10,6 @@
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
-#include <chrono>
 #include <cstddef>
 #include <cstdio>
 #include <random>
@@ -174,47 +173,30 @@ BOOST_AUTO_TEST_CASE(phone_fast_path_equals_parse) {
   BOOST_TEST(valid > 5000u);
 }
 
-// The fast paths must actually be taken for ordinary input: each is faster
-// than the general path, which this measures loosely enough not to flap (the
-// general path is the same code plus Parse() or libidn2).
-double seconds(const std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
+// The fast paths must actually be taken for ordinary input (otherwise the
+// differential tests above would pass with a fast path that never runs), and
+// not for input the general path must see. Asked of the validators
+// themselves, not measured: unit tests assert no timings.
 BOOST_AUTO_TEST_CASE(fast_paths_are_taken) {
-  const std::vector<std::string> phones = {"+14155552671", "+442079460958", "+4930901820",
-                                           "+33612345678", "+390612345678", "+819012345678"};
-  const std::vector<std::string> emails = {"user@example.com", "First.Last@Mail.Example.ORG",
-                                           "a.b@sub.domain-name.co.uk"};
-  PhoneOptions options;
-  options.default_region = "US";
-  PhoneNumber number;
-  std::string email;
-  auto run_phone = [&](bool fast) {
-    const auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < 3000; ++i) {
-      BOOST_TEST_REQUIRE(
-          validate_phone_with(phones[i % phones.size()], options, &number, fast).empty());
-    }
-    return seconds(start);
-  };
-  auto run_email = [&](bool fast) {
-    const auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < 6000; ++i) {
-      BOOST_TEST_REQUIRE(validate_email_with(emails[i % emails.size()], &email, fast).empty());
-    }
-    return seconds(start);
-  };
-  run_phone(true);
-  run_email(true);
-  const double phone_slow = run_phone(false);
-  const double phone_fast = run_phone(true);
-  const double email_slow = run_email(false);
-  const double email_fast = run_email(true);
-  BOOST_TEST_MESSAGE("phone " << phone_slow << " s -> " << phone_fast << " s, email " << email_slow
-                              << " s -> " << email_fast << " s");
-  BOOST_TEST(phone_fast * 1.5 < phone_slow);
-  BOOST_TEST(email_fast * 1.5 < email_slow);
+  for (const char* phone : {"+14155552671", "+12125550148", "+442079460958", "+4930901820",
+                            "+33612345678", "+390612345678", "+819012345678"}) {
+    BOOST_TEST(custmgmt::detail::phone_fast_path_applies(phone), phone);
+  }
+  // Not E.164 text, an extension, an invalid number, a national prefix after
+  // the code (Parse() strips it), a code whose prefix is a pattern (Mexico).
+  for (const char* phone : {"+1 415 555 2671", "(415) 555-2671", "+14155552671;ext=12",
+                            "+10005552671", "+4401234567890", "+5212221234567"}) {
+    BOOST_TEST(!custmgmt::detail::phone_fast_path_applies(phone), phone);
+  }
+  for (const char* domain : {"example.com", "Mail.Example.ORG", "sub.domain-name.co.uk"}) {
+    BOOST_TEST(custmgmt::detail::email_domain_skips_idna(domain), domain);
+  }
+  for (const char* domain :
+       {"xn--bcher-kva.example", "ab--cd.example", "example.com.", "example.123", "-lead.example",
+        "b\xc3\xbc"
+        "cher.example"}) {
+    BOOST_TEST(!custmgmt::detail::email_domain_skips_idna(domain), domain);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(email_fast_path_equals_idna) {
