@@ -397,7 +397,7 @@ LibrarySearch library_search(Db& db, lib::FtsQueryBuilder& fts, const GenQuery& 
   // The connection's per-query choice of the tier-2 plan (walk or sort),
   // its count bound as the search is.
   lib::choose_tier2_walk(
-      db.get(), shape, false, s.text.match, [&db](const std::string& sql) { return db.stmt(sql); },
+      db.get(), shape, false, [&db](const std::string& sql) { return db.stmt(sql); },
       [&](lib::BoundStatement& count) { bind_search(count.handle(), s, q, std::nullopt); });
   return s;
 }

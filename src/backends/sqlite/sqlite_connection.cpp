@@ -361,7 +361,7 @@ std::vector<Account> SqliteConnection::search_accounts(const backend::AccountSea
     if (search.created_to) stmt.bind(":created_to", to_micros(*search.created_to));
   };
   sqlite::choose_tier2_walk(
-      db_.get(), shape, actor_.service, text.match,
+      db_.get(), shape, actor_.service,
       [this](const std::string& sql) { return cached_search(sql); }, bind_filters);
 
   auto stmt =

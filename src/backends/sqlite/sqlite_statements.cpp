@@ -428,11 +428,6 @@ std::string tag_walk_account_search_sql(const AccountSearchShape& shape, bool se
 
 }  // namespace
 
-// The FTS5 match list alone, bounded: no row read.
-constexpr const char* kTier2MatchCountSql =
-    "SELECT count(*) FROM (SELECT rowid FROM customer_accounts_fts WHERE customer_accounts_fts "
-    "MATCH :match LIMIT :count_limit)";
-
 // Tier 2's WHERE of ranked_account_search_sql() (its sorted form) without
 // the keyset, under a bounded count.
 std::string tier2_count_sql(const AccountSearchShape& shape, bool service) {
@@ -442,27 +437,17 @@ std::string tier2_count_sql(const AccountSearchShape& shape, bool service) {
 }
 
 void choose_tier2_walk(sqlite3* db, AccountSearchShape& shape, bool service,
-                       const std::string& match,
                        const std::function<sqlite3_stmt*(const std::string& sql)>& prepared,
                        const std::function<void(BoundStatement& count)>& bind,
                        std::int64_t threshold) {
   shape.tier2_walk = false;
-  if (!shape.match || match.empty() || shape.sort != AccountSort::Relevance) return;
+  if (!shape.match || shape.sort != AccountSort::Relevance) return;
   constexpr const char* what = "search_accounts (choosing the tier-2 plan)";
   if (threshold < 0) {
     BoundStatement max_id(db, prepared("SELECT coalesce(max(id), 0) FROM customer_accounts"), what);
     const std::int64_t n = max_id.step() ? max_id.int64(0) : 0;
     threshold = std::max<std::int64_t>(
         kTier2WalkMinMatches, static_cast<std::int64_t>(std::sqrt(static_cast<double>(n))));
-  }
-  // The filtered count reads a row per match it tests; the raw match list
-  // bounds it without reading rows, and at most `threshold` matches cannot
-  // leave more than `threshold` rows.
-  {
-    BoundStatement matches(db, prepared(kTier2MatchCountSql), what);
-    matches.bind(":match", match);
-    matches.bind(":count_limit", threshold + 1);
-    if ((matches.step() ? matches.int64(0) : 0) <= threshold) return;
   }
   BoundStatement count(db, prepared(tier2_count_sql(shape, service)), what);
   bind(count);

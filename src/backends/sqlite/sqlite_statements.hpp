@@ -170,10 +170,7 @@ std::string tier2_count_sql(const AccountSearchShape& shape, bool service);
 // tier2_count_sql(), bounded to threshold + 1 rows, counts more than
 // `threshold`; a negative threshold means max(kTier2WalkMinMatches, √N) with
 // N estimated from the largest account id. Counting the raw match list
-// alone would walk the whole index when the filters reject most matches; it
-// is counted first all the same (no row read), and when it has at most
-// `threshold` matches tier 2 is sorted without the filtered count. `match`
-// is the :match bound to the search (empty: no FTS5 test, no walk).
+// instead would walk the whole index when the filters reject most matches.
 // `prepared` hands out a prepared statement for an SQL text (the caller's
 // cache; its bindings cleared); `bind` binds the search's parameters on the
 // count statement (all but :count_limit, which this binds). Throws as
@@ -182,7 +179,6 @@ std::string tier2_count_sql(const AccountSearchShape& shape, bool service);
 // statements.
 inline constexpr std::int64_t kTier2WalkMinMatches = 32;
 void choose_tier2_walk(sqlite3* db, AccountSearchShape& shape, bool service,
-                       const std::string& match,
                        const std::function<sqlite3_stmt*(const std::string& sql)>& prepared,
                        const std::function<void(BoundStatement& count)>& bind,
                        std::int64_t threshold = -1);
