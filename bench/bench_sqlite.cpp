@@ -326,6 +326,39 @@ struct LibrarySearch {
   lib::AccountSearchShape shape;
 };
 
+LibrarySearch library_search(Db& db, lib::FtsQueryBuilder& fts, const GenQuery& q, bool after) {
+  LibrarySearch s;
+  if (q.text) {
+    s.words = custmgmt::backend::search_words(*q.text);
+    s.text_key = search_key(*q.text);
+    s.text = fts.build(s.words);
+  }
+  // Sorted and distinct, as the connection binds them (the tag walks and
+  // tags_all's count want distinct tags).
+  const auto distinct = [](std::vector<std::string> tags) {
+    std::sort(tags.begin(), tags.end());
+    tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+    return tags;
+  };
+  s.tags_any = distinct(q.tags_any);
+  s.tags_all = distinct(q.tags_all);
+  auto& shape = s.shape;
+  shape.match = !s.text.match.empty();
+  shape.fallback = !s.text.fallback.empty();
+  shape.customer_type = q.residential.has_value();
+  shape.tags_any = s.tags_any.size();
+  shape.tags_all = s.tags_all.size();
+  shape.created_from = q.created_from_us.has_value();
+  shape.created_to = q.created_to_us.has_value();
+  shape.archived = custmgmt::ArchivedFilter::Exclude;
+  shape.sort = q.text ? custmgmt::AccountSort::Relevance : custmgmt::AccountSort::CreatedDesc;
+  shape.after = after;
+  shape.prefix_implies_match = custmgmt::detail::prefix_implies_text_match(s.words);
+  // The connection's per-query choice of the tier-2 plan (walk or sort).
+  lib::choose_tier2_walk(db.get(), shape, s.text.match);
+  return s;
+}
+
 void bind_search(sqlite3_stmt* st, const LibrarySearch& s, const GenQuery& q,
                  const std::optional<custmgmt::backend::SortKey>& after) {
   put(st, ":uid", std::string(kUser));
@@ -364,42 +397,6 @@ void bind_search(sqlite3_stmt* st, const LibrarySearch& s, const GenQuery& q,
     put(st, ":after_id", after->id);
   }
   put(st, ":limit", static_cast<std::int64_t>(kPageSize + 1));
-}
-
-LibrarySearch library_search(Db& db, lib::FtsQueryBuilder& fts, const GenQuery& q, bool after) {
-  LibrarySearch s;
-  if (q.text) {
-    s.words = custmgmt::backend::search_words(*q.text);
-    s.text_key = search_key(*q.text);
-    s.text = fts.build(s.words);
-  }
-  // Sorted and distinct, as the connection binds them (the tag walks and
-  // tags_all's count want distinct tags).
-  const auto distinct = [](std::vector<std::string> tags) {
-    std::sort(tags.begin(), tags.end());
-    tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
-    return tags;
-  };
-  s.tags_any = distinct(q.tags_any);
-  s.tags_all = distinct(q.tags_all);
-  auto& shape = s.shape;
-  shape.match = !s.text.match.empty();
-  shape.fallback = !s.text.fallback.empty();
-  shape.customer_type = q.residential.has_value();
-  shape.tags_any = s.tags_any.size();
-  shape.tags_all = s.tags_all.size();
-  shape.created_from = q.created_from_us.has_value();
-  shape.created_to = q.created_to_us.has_value();
-  shape.archived = custmgmt::ArchivedFilter::Exclude;
-  shape.sort = q.text ? custmgmt::AccountSort::Relevance : custmgmt::AccountSort::CreatedDesc;
-  shape.after = after;
-  shape.prefix_implies_match = custmgmt::detail::prefix_implies_text_match(s.words);
-  // The connection's per-query choice of the tier-2 plan (walk or sort),
-  // its count bound as the search is.
-  lib::choose_tier2_walk(
-      db.get(), shape, false, [&db](const std::string& sql) { return db.stmt(sql); },
-      [&](lib::BoundStatement& count) { bind_search(count.handle(), s, q, std::nullopt); });
-  return s;
 }
 
 bool run_same_sql(Db& db, lib::FtsQueryBuilder& fts, const GenQuery& q, bool second, Sample& out,

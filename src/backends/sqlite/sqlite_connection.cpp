@@ -98,18 +98,14 @@ BoundStatement SqliteConnection::statement(Sql id, const char* what) {
   return BoundStatement(db_.get(), slot.get(), what);
 }
 
-sqlite3_stmt* SqliteConnection::cached_search(const std::string& sql) {
+BoundStatement SqliteConnection::search_statement(const std::string& sql, const char* what) {
   auto it = searches_.find(sql);
   if (it == searches_.end()) {
     auto stmt = sqlite::prepare(db_.get(), sql, true);
     if (searches_.size() >= kMaxCachedSearches) searches_.clear();
     it = searches_.emplace(sql, std::move(stmt)).first;
   }
-  return it->second.get();
-}
-
-BoundStatement SqliteConnection::search_statement(const std::string& sql, const char* what) {
-  return BoundStatement(db_.get(), cached_search(sql), what);
+  return BoundStatement(db_.get(), it->second.get(), what);
 }
 
 void SqliteConnection::bind_actor(BoundStatement& stmt) const {
@@ -342,31 +338,24 @@ std::vector<Account> SqliteConnection::search_accounts(const backend::AccountSea
   shape.sort = search.sort;
   shape.after = search.after.has_value();
   shape.prefix_implies_match = detail::prefix_implies_text_match(search.words);
-  // The text, the visibility and the filters: bound on the search and on
-  // the count that chooses its tier-2 plan.
-  const auto bind_filters = [&](BoundStatement& stmt) {
-    bind_actor(stmt);
-    if (shape.match) stmt.bind(":match", text.match);
-    if (shape.fallback) stmt.bind(":fallback", text.fallback);
-    stmt.bind_if_used(":text_key", std::optional<std::string>(search.text_key));
-    if (search.customer_type) stmt.bind(":customer_type", to_string(*search.customer_type));
-    for (std::size_t i = 0; i < tags_any.size(); ++i) {
-      stmt.bind(sqlite::tag_any_parameter(i).c_str(), tags_any[i]);
-    }
-    for (std::size_t i = 0; i < tags_all.size(); ++i) {
-      stmt.bind(sqlite::tag_all_parameter(i).c_str(), tags_all[i]);
-    }
-    if (!tags_all.empty()) stmt.bind_if_used(":tag_all_count", as_int64(tags_all.size()));
-    if (search.created_from) stmt.bind(":created_from", to_micros(*search.created_from));
-    if (search.created_to) stmt.bind(":created_to", to_micros(*search.created_to));
-  };
-  sqlite::choose_tier2_walk(
-      db_.get(), shape, actor_.service,
-      [this](const std::string& sql) { return cached_search(sql); }, bind_filters);
+  sqlite::choose_tier2_walk(db_.get(), shape, text.match);
 
   auto stmt =
       search_statement(sqlite::account_search_sql(shape, actor_.service), "search_accounts");
-  bind_filters(stmt);
+  bind_actor(stmt);
+  if (shape.match) stmt.bind(":match", text.match);
+  if (shape.fallback) stmt.bind(":fallback", text.fallback);
+  stmt.bind_if_used(":text_key", std::optional<std::string>(search.text_key));
+  if (search.customer_type) stmt.bind(":customer_type", to_string(*search.customer_type));
+  for (std::size_t i = 0; i < tags_any.size(); ++i) {
+    stmt.bind(sqlite::tag_any_parameter(i).c_str(), tags_any[i]);
+  }
+  for (std::size_t i = 0; i < tags_all.size(); ++i) {
+    stmt.bind(sqlite::tag_all_parameter(i).c_str(), tags_all[i]);
+  }
+  if (!tags_all.empty()) stmt.bind_if_used(":tag_all_count", as_int64(tags_all.size()));
+  if (search.created_from) stmt.bind(":created_from", to_micros(*search.created_from));
+  if (search.created_to) stmt.bind(":created_to", to_micros(*search.created_to));
   if (search.sort == AccountSort::Relevance) {
     stmt.bind(":text_key_end", detail::prefix_upper_bound(search.text_key));
     if (search.after) bind_ranked_after(stmt, *search.after);

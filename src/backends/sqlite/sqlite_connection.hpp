@@ -84,8 +84,6 @@ class SqliteConnection final : public backend::Connection {
   // A search statement, cached by its text (which depends only on the
   // query's shape).
   sqlite::BoundStatement search_statement(const std::string& sql, const char* what);
-  // The cached prepared statement behind search_statement().
-  sqlite3_stmt* cached_search(const std::string& sql);
   // Binds :uid where the statement checks visibility, :actor_user and :now
   // where it writes.
   void bind_actor(sqlite::BoundStatement& stmt) const;

@@ -48,9 +48,6 @@ class BoundStatement {
   void bind_if_used(const char* name, const std::optional<std::string>& value);
   void bind_if_used(const char* name, std::int64_t value);
 
-  // The statement, for callers that bind through SQLite's API (custmgmt-bench).
-  sqlite3_stmt* handle() const noexcept { return stmt_; }
-
   // Advances: true with a row to read, false when done.
   // @throws the translated custmgmt error.
   bool step();

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <string_view>
+
+#include "backends/sqlite/sqlite_error.hpp"
 
 namespace custmgmt::detail::sqlite {
 
@@ -252,6 +255,35 @@ std::string named_sql(Sql id, bool service) {
   return {};
 }
 
+void choose_tier2_walk(sqlite3* db, AccountSearchShape& shape, const std::string& match,
+                       std::int64_t threshold) {
+  shape.tier2_walk = false;
+  if (!shape.match || match.empty() || shape.sort != AccountSort::Relevance) return;
+  const auto integer = [db](const char* sql, const std::string* text, std::int64_t number) {
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &raw, nullptr);
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, &sqlite3_finalize);
+    if (rc == SQLITE_OK && text != nullptr) {
+      rc = sqlite3_bind_text(stmt.get(), 1, text->data(), static_cast<int>(text->size()),
+                             SQLITE_TRANSIENT);
+      if (rc == SQLITE_OK) rc = sqlite3_bind_int64(stmt.get(), 2, number);
+    }
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt.get());
+    if (rc != SQLITE_ROW) throw_error(db, rc, "search_accounts (choosing the tier-2 plan)");
+    return sqlite3_column_int64(stmt.get(), 0);
+  };
+  if (threshold < 0) {
+    const auto n = integer("SELECT coalesce(max(id), 0) FROM customer_accounts", nullptr, 0);
+    threshold = std::max<std::int64_t>(
+        kTier2WalkMinMatches, static_cast<std::int64_t>(std::sqrt(static_cast<double>(n))));
+  }
+  const auto matches = integer(
+      "SELECT count(*) FROM (SELECT rowid FROM customer_accounts_fts WHERE "
+      "customer_accounts_fts MATCH ?1 LIMIT ?2)",
+      &match, threshold + 1);
+  shape.tier2_walk = matches > threshold;
+}
+
 std::string tag_any_parameter(std::size_t index) {
   return ":tag_any_" + std::to_string(index);
 }
@@ -301,10 +333,6 @@ std::string account_filters(const AccountSearchShape& shape, bool indexed) {
 constexpr std::string_view kFtsMatch =
     "id IN (SELECT rowid FROM customer_accounts_fts WHERE customer_accounts_fts MATCH :match)";
 
-// The name key starts with the searched text: tiers 0 and 1.
-constexpr std::string_view kKeyPrefix =
-    "substr(company_name_key, 1, length(:text_key)) = :text_key";
-
 // Relevance order: see account_search_sql() in the header. Tier t's rows are
 // exactly those with tier(company_name_key) = t (the range bounds only make
 // the index usable), so the union is the old single statement's result in
@@ -315,7 +343,7 @@ std::string ranked_account_search_sql(const AccountSearchShape& shape, bool serv
   const std::string columns(kAccountColumns);
   const std::string visible = account_visible_as_filter(service);
   const std::string filters = account_filters(shape, false);
-  const std::string key_prefix(kKeyPrefix);
+  const std::string key_prefix = "substr(company_name_key, 1, length(:text_key)) = :text_key";
   const std::string tier_where[3] = {
       "company_name_key = :text_key",
       "company_name_key > :text_key AND company_name_key < :text_key_end AND " + key_prefix,
@@ -427,34 +455,6 @@ std::string tag_walk_account_search_sql(const AccountSearchShape& shape, bool se
 }
 
 }  // namespace
-
-// Tier 2's WHERE of ranked_account_search_sql() (its sorted form) without
-// the keyset, under a bounded count.
-std::string tier2_count_sql(const AccountSearchShape& shape, bool service) {
-  return "SELECT count(*) FROM (SELECT 1 FROM customer_accounts WHERE " +
-         account_visible_as_filter(service) + " AND " + std::string(kFtsMatch) + " AND NOT (" +
-         std::string(kKeyPrefix) + ")" + account_filters(shape, false) + " LIMIT :count_limit)";
-}
-
-void choose_tier2_walk(sqlite3* db, AccountSearchShape& shape, bool service,
-                       const std::function<sqlite3_stmt*(const std::string& sql)>& prepared,
-                       const std::function<void(BoundStatement& count)>& bind,
-                       std::int64_t threshold) {
-  shape.tier2_walk = false;
-  if (!shape.match || shape.sort != AccountSort::Relevance) return;
-  constexpr const char* what = "search_accounts (choosing the tier-2 plan)";
-  if (threshold < 0) {
-    BoundStatement max_id(db, prepared("SELECT coalesce(max(id), 0) FROM customer_accounts"), what);
-    const std::int64_t n = max_id.step() ? max_id.int64(0) : 0;
-    threshold = std::max<std::int64_t>(
-        kTier2WalkMinMatches, static_cast<std::int64_t>(std::sqrt(static_cast<double>(n))));
-  }
-  BoundStatement count(db, prepared(tier2_count_sql(shape, service)), what);
-  bind(count);
-  count.bind(":count_limit", threshold + 1);
-  const std::int64_t rows = count.step() ? count.int64(0) : 0;
-  shape.tier2_walk = rows > threshold;
-}
 
 bool tag_walk_applies(const AccountSearchShape& shape) {
   if (shape.match || shape.fallback) return false;

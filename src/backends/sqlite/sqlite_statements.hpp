@@ -10,10 +10,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <string>
 
-#include "backends/sqlite/sqlite_statement.hpp"
 #include "custmgmt/backend.hpp"
 #include "custmgmt/query.hpp"
 
@@ -156,31 +154,19 @@ std::string account_search_sql(const AccountSearchShape& shape, bool service);
 bool tag_walk_applies(const AccountSearchShape& shape);
 std::string contact_search_sql(const ContactSearchShape& shape, bool service);
 
-// The bounded count that decides shape.tier2_walk: the rows tier 2 of
-// account_search_sql() would return (the FTS5 match, the visibility, the
-// filters and NOT the tier 0/1 key prefix; no keyset, no order), at most
-// :count_limit of them. Parameters: those of account_search_sql() other than
-// :text_key_end, the keyset and :limit, plus :count_limit.
-std::string tier2_count_sql(const AccountSearchShape& shape, bool service);
-
-// Decides shape.tier2_walk for a relevance search with an FTS5 match.
-// Sorting tier 2 costs about one row read per match; walking the name-key
-// index costs about limit·N/Q index steps (N accounts, Q of them rows of
-// tier 2: the matches the visibility and the filters keep). So it walks when
-// tier2_count_sql(), bounded to threshold + 1 rows, counts more than
-// `threshold`; a negative threshold means max(kTier2WalkMinMatches, √N) with
-// N estimated from the largest account id. Counting the raw match list
-// instead would walk the whole index when the filters reject most matches.
-// `prepared` hands out a prepared statement for an SQL text (the caller's
-// cache; its bindings cleared); `bind` binds the search's parameters on the
-// count statement (all but :count_limit, which this binds). Throws as
-// sqlite::throw_error() when a statement fails.
+// Decides shape.tier2_walk for a relevance search whose FTS5 query is
+// `match` (the :match bound to the statement; empty: no FTS5 test, no walk).
+// Sorting tier 2 costs about one row read per match (M); walking the
+// name-key index costs about limit·N/M index steps (N accounts) plus the
+// match list. So it walks when a bounded count of the match list (at most
+// threshold + 1 rowids) exceeds `threshold`; a negative threshold means
+// max(kTier2WalkMinMatches, √N) with N estimated from the largest account
+// id. Runs two small statements on `db`; throws as sqlite::throw_error() when
+// they fail.
 // Also used by custmgmt-bench, whose "same SQL raw" runs the library's
 // statements.
 inline constexpr std::int64_t kTier2WalkMinMatches = 32;
-void choose_tier2_walk(sqlite3* db, AccountSearchShape& shape, bool service,
-                       const std::function<sqlite3_stmt*(const std::string& sql)>& prepared,
-                       const std::function<void(BoundStatement& count)>& bind,
+void choose_tier2_walk(sqlite3* db, AccountSearchShape& shape, const std::string& match,
                        std::int64_t threshold = -1);
 
 // Names of the per-tag parameters of account_search_sql().
